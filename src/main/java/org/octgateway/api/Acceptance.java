@@ -1,0 +1,100 @@
+package org.octgateway.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.octgateway.queue.Job;
+import org.octgateway.queue.JobQueue;
+import org.octgateway.validation.JobRequest;
+import org.octgateway.validation.RequestValidator;
+import org.octgateway.validation.UploadedImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Turns a validated request into queued jobs and answers the client: one {@code request_uuid} per image.
+ */
+public class Acceptance {
+
+    public static final String JOBS = "gatewayJobs";
+    private static final Logger LOG = LoggerFactory.getLogger(Acceptance.class);
+
+    private final JobQueue jobQueue;
+    private final ObjectMapper json;
+
+    public Acceptance(JobQueue jobQueue, ObjectMapper json) {
+        this.jobQueue = jobQueue;
+        this.json = json;
+    }
+
+    /** Queues the uploaded image as one job, with its bytes, and answers {filename, status, request_uuid}. */
+    public void acceptUpload(Exchange exchange) throws JsonProcessingException {
+        JobRequest request = exchange.getProperty(RequestValidator.JOB_REQUEST, JobRequest.class);
+        UploadedImage image = exchange.getProperty(UploadedImage.PROPERTY, UploadedImage.class);
+        Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
+                request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
+                System.currentTimeMillis());
+        jobQueue.enqueue(List.of(job), image.bytes());
+        logAccepted(List.of(job));
+
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("filename", job.filename());
+        answer.put("status", "sent");
+        answer.put("request_uuid", job.requestUuid());
+        respond(exchange, answer);
+    }
+
+    /**
+     * Queues bucket jobs and answers {filename, status, result_path, request_uuid}: scalars for one image,
+     * arrays in correspondence for a folder.
+     */
+    public void acceptBucketJobs(Exchange exchange, List<Job> jobs, boolean folder) throws JsonProcessingException {
+        jobQueue.enqueue(jobs, null);
+        logAccepted(jobs);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (folder) {
+            List<String> filenames = new ArrayList<>(jobs.size());
+            List<String> resultPaths = new ArrayList<>(jobs.size());
+            List<String> uuids = new ArrayList<>(jobs.size());
+            for (Job job : jobs) {
+                filenames.add(job.filename());
+                resultPaths.add(job.resultPath());
+                uuids.add(job.requestUuid());
+            }
+            answer.put("filename", filenames);
+            answer.put("status", "sent");
+            answer.put("result_path", resultPaths);
+            answer.put("request_uuid", uuids);
+        } else {
+            Job job = jobs.get(0);
+            answer.put("filename", job.filename());
+            answer.put("status", "sent");
+            answer.put("result_path", job.resultPath());
+            answer.put("request_uuid", job.requestUuid());
+        }
+        respond(exchange, answer);
+    }
+
+    private void respond(Exchange exchange, Map<String, Object> answer) throws JsonProcessingException {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(json.writeValueAsString(answer));
+    }
+
+    private static void logAccepted(List<Job> jobs) {
+        for (Job job : jobs) {
+            try (MDC.MDCCloseable a = MDC.putCloseable("request_uuid", job.requestUuid());
+                 MDC.MDCCloseable b = MDC.putCloseable("examination_id", String.valueOf(job.examinationId()))) {
+                LOG.info("Job accepted: endpoint={} source={} filename={}", job.endpoint(), job.source(), job.filename());
+            }
+        }
+    }
+}

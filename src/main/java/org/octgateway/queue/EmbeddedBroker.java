@@ -1,0 +1,81 @@
+package org.octgateway.queue;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default durable queue: an in-VM ActiveMQ Artemis broker whose journal lives under the data
+ * directory, so queued jobs survive a crash or restart. Registered as a Camel service, it starts
+ * before the routes and stops after them.
+ */
+public class EmbeddedBroker extends ServiceSupport {
+
+    public static final String IN_VM_URL = "vm://0";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final Path dataDir;
+    private final String deadLetterAddress;
+    private EmbeddedActiveMQ server;
+
+    public EmbeddedBroker(Path dataDir, String deadLetterAddress) {
+        this.dataDir = dataDir;
+        this.deadLetterAddress = deadLetterAddress;
+    }
+
+    public boolean isActive() {
+        return server != null && server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
+    }
+
+    /** The broker's queue view, for health checks and operations. */
+    public EmbeddedActiveMQ server() {
+        return server;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Path brokerDir = dataDir.resolve("broker").toAbsolutePath();
+        Configuration config = new ConfigurationImpl()
+                .setName("oct-gateway-broker")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(brokerDir.resolve("journal").toString())
+                .setBindingsDirectory(brokerDir.resolve("bindings").toString())
+                .setLargeMessagesDirectory(brokerDir.resolve("large-messages").toString())
+                .setPagingDirectory(brokerDir.resolve("paging").toString())
+                .setJMXManagementEnabled(true)
+                .addAcceptorConfiguration("in-vm", IN_VM_URL);
+        // A job the broker had to redeliver many times (the gateway crashed while handling it) is
+        // parked in the dead-letter queue instead of being dropped or looping forever.
+        config.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(deadLetterAddress))
+                .setExpiryAddress(SimpleString.of(deadLetterAddress))
+                .setAutoCreateDeadLetterResources(false)
+                .setMaxDeliveryAttempts(20)
+                .setRedeliveryDelay(2000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60000));
+        server = new EmbeddedActiveMQ();
+        server.setConfiguration(config);
+        server.start();
+        LOG.info("Embedded ActiveMQ Artemis broker started, journal in {}", brokerDir);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (server != null) {
+            server.stop();
+            server = null;
+            LOG.info("Embedded broker stopped");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.octgateway.queue;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * One image to run through the inference server: what the client asked for, as accepted.
+ * Travels with the queued message as JSON; the image bytes travel as the message body (uploads)
+ * or are fetched from {@link #source()} by the worker (bucket jobs).
+ *
+ * @param requestUuid         the id answered to the client; idempotency key and webhook-id
+ * @param endpoint            the REST endpoint that accepted it (for logs and metrics)
+ * @param source              where the image is: {@code upload}, or a storage provider name
+ * @param bucket              input bucket / container (bucket jobs)
+ * @param objectName          object / blob name inside the bucket (bucket jobs)
+ * @param filename            the name answered to the client
+ * @param examinationId       the client's examination id, may be null
+ * @param webhookUrl          where the result envelope goes
+ * @param inferenceParameters the validated Inference-Parameters JSON object, defaults applied
+ * @param outputBucket        where the result JSON is written, when {@code resultPath} is set
+ * @param resultPath          object name of the result in the output bucket; null when nothing is written
+ * @param acceptedAt          epoch milliseconds when the job was accepted
+ */
+// Jobs queued by an older or newer gateway version must still be readable.
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Job(
+        String requestUuid,
+        String endpoint,
+        String source,
+        String bucket,
+        String objectName,
+        String filename,
+        String examinationId,
+        String webhookUrl,
+        String inferenceParameters,
+        String outputBucket,
+        String resultPath,
+        long acceptedAt) {
+
+    public static final String UPLOAD = "upload";
+
+    @JsonIgnore
+    public boolean isUpload() {
+        return UPLOAD.equals(source);
+    }
+
+    @JsonIgnore
+    public boolean writesResult() {
+        return resultPath != null;
+    }
+}

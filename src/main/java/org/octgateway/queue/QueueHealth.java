@@ -1,0 +1,51 @@
+package org.octgateway.queue;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import org.apache.camel.Exchange;
+import org.octgateway.api.ApiError;
+import org.octgateway.api.ErrorResponses;
+
+/**
+ * Whether the gateway can accept work: the job queue is reachable and the gateway is not shutting down.
+ * Backs {@code GET /ping} and the readiness check.
+ */
+public class QueueHealth {
+
+    private final ConnectionFactory probeConnectionFactory;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+
+    /** @param probeConnectionFactory a non-caching factory, so a probe really opens a connection */
+    public QueueHealth(ConnectionFactory probeConnectionFactory) {
+        this.probeConnectionFactory = probeConnectionFactory;
+    }
+
+    public boolean canAcceptWork() {
+        if (shuttingDown.get()) {
+            return false;
+        }
+        try (Connection connection = probeConnectionFactory.createConnection()) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public void shuttingDown() {
+        shuttingDown.set(true);
+    }
+
+    public void answerPing(Exchange exchange) throws Exception {
+        if (!canAcceptWork()) {
+            ErrorResponses.answer(exchange, new ApiError(503, "queue_unavailable",
+                    shuttingDown.get() ? "The gateway is shutting down." : "The job queue is unavailable."));
+            return;
+        }
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody("{\"status\":\"ok\"}");
+    }
+}

@@ -1,0 +1,33 @@
+package org.octgateway.validation;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.octgateway.api.RequestHeaders;
+
+/** Validates the headers every endpoint shares and leaves a {@link JobRequest} on the exchange. */
+public class RequestValidator {
+
+    public static final String JOB_REQUEST = "gatewayJobRequest";
+
+    /** Validates the headers of {@code POST /invocations}. */
+    public void validateUpload(Exchange exchange) {
+        validate(exchange, InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING);
+    }
+
+    /** Validates the shared headers of the bucket endpoints. */
+    public void validateBucket(Exchange exchange) {
+        validate(exchange, InferenceParameters.NERVE_CROP_ZONE);
+    }
+
+    private void validate(Exchange exchange, String nerveCropZoneKey) {
+        Message in = exchange.getMessage();
+        String webhookUrl = WebhookUrl.validate(in.getHeader(RequestHeaders.WEBHOOK_URL, String.class));
+        String parameters = InferenceParameters.validate(
+                in.getHeader(RequestHeaders.INFERENCE_PARAMETERS, String.class), nerveCropZoneKey);
+        String examinationId = in.getHeader(RequestHeaders.EXAMINATION_ID, String.class);
+        if (examinationId != null && examinationId.isBlank()) {
+            examinationId = null;
+        }
+        exchange.setProperty(JOB_REQUEST, new JobRequest(webhookUrl, examinationId, parameters));
+    }
+}

@@ -1,0 +1,38 @@
+package org.octgateway.validation;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+import org.octgateway.api.ApiError;
+import org.octgateway.api.RequestHeaders;
+
+/** Checks a Webhook-Url header: an absolute http(s) URL with a host. */
+public final class WebhookUrl {
+
+    private WebhookUrl() {
+    }
+
+    public static String validate(String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiError.missingHeader(RequestHeaders.WEBHOOK_URL);
+        }
+        URI uri;
+        try {
+            uri = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "is not a valid URL.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
+            throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "must be an absolute http:// or https:// URL.");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "must name a host.");
+        }
+        if (uri.getUserInfo() != null) {
+            throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "must not carry credentials.");
+        }
+        return uri.toString();
+    }
+}

@@ -1,0 +1,145 @@
+package org.octgateway.worker;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Instant;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.octgateway.queue.Job;
+import org.octgateway.queue.JobQueue;
+import org.octgateway.validation.ImageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The worker's steps on one job: restore it from the queued message, shape the inference request,
+ * read the answer, and build the result envelope (completed or error).
+ */
+public class JobSteps {
+
+    public static final String JOB = "gatewayJob";
+    public static final String RESULT = "gatewayResult";
+    /** Headers of a delivery message: where it goes and its idempotency key. */
+    public static final String WEBHOOK_URL_HEADER = "GatewayWebhookUrl";
+    public static final String REQUEST_UUID_HEADER = "GatewayRequestUuid";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
+
+    private final ObjectMapper json;
+    private final String inferenceUrl;
+
+    public JobSteps(ObjectMapper json, String inferenceUrl) {
+        this.json = json;
+        this.inferenceUrl = inferenceUrl;
+    }
+
+    /** Reads the job from the queued message; the body keeps the image bytes of an upload. */
+    public void restore(Exchange exchange) throws JsonProcessingException {
+        Job job = json.readValue(exchange.getMessage().getHeader(JobQueue.JOB_PROPERTY, String.class), Job.class);
+        exchange.setProperty(JOB, job);
+        MDC.put("request_uuid", job.requestUuid());
+        MDC.put("examination_id", String.valueOf(job.examinationId()));
+    }
+
+    /** Sends the image bytes with only the headers the inference server is meant to see. */
+    public void prepareInferenceRequest(Exchange exchange) {
+        Job job = exchange.getProperty(JOB, Job.class);
+        Message message = exchange.getMessage();
+        byte[] image = message.getBody(byte[].class);
+        if (image == null || image.length == 0) {
+            throw new JobFailure("the image is empty");
+        }
+        ImageType type = ImageType.detect(java.util.Arrays.copyOf(image, Math.min(image.length, ImageType.HEAD_LENGTH)))
+                .orElseThrow(() -> new JobFailure("the object is not a PNG, JPEG, TIFF, BMP or DICOM image"));
+        message.getHeaders().clear();
+        message.setBody(image);
+        message.setHeader(Exchange.HTTP_URI, inferenceUrl);
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, type.contentType());
+        message.setHeader("Inference-Parameters", job.inferenceParameters());
+        message.setHeader("X-Request-ID", job.requestUuid());
+        if (job.examinationId() != null) {
+            message.setHeader("Examination-ID", job.examinationId());
+        }
+        LOG.info("Inference started: {} bytes of {}", image.length, type.contentType());
+    }
+
+    /** Reads the inference server's JSON answer as the job's result. */
+    public void readInferenceResult(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        JsonNode result;
+        try {
+            result = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            result = null;
+        }
+        if (result == null || result.isMissingNode()) {
+            throw new JobFailure("the inference server answered with a body that is not JSON");
+        }
+        exchange.setProperty(RESULT, result);
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setBody(null);
+    }
+
+    /** The completed envelope, as the body, ready to be stored and announced. */
+    public void completedEnvelope(Exchange exchange) throws JsonProcessingException {
+        Job job = exchange.getProperty(JOB, Job.class);
+        JsonNode result = exchange.getProperty(RESULT, JsonNode.class);
+        setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
+                job.filename(), ResultEnvelope.COMPLETED, job.resultPath(), result, null, Instant.now().toString()));
+        LOG.info("Job completed");
+    }
+
+    /** The error envelope for a job that failed for good; nothing was written, so result_path is null. */
+    public void errorEnvelope(Exchange exchange) throws JsonProcessingException {
+        Job job = exchange.getProperty(JOB, Job.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = describe(cause);
+        setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
+                job.filename(), ResultEnvelope.ERROR, null, null, reason, Instant.now().toString()));
+        LOG.warn("Job failed: {}", reason);
+    }
+
+    private void setEnvelope(Exchange exchange, Job job, ResultEnvelope envelope) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(WEBHOOK_URL_HEADER, job.webhookUrl());
+        message.setHeader(REQUEST_UUID_HEADER, job.requestUuid());
+        message.setBody(json.writeValueAsString(envelope));
+    }
+
+    public boolean writesResult(Exchange exchange) {
+        return exchange.getProperty(JOB, Job.class).writesResult();
+    }
+
+    /** Plain words for the caller; never a stack trace. */
+    static String describe(Throwable cause) {
+        if (cause instanceof HttpOperationFailedException http) {
+            String answer = http.getResponseBody() == null ? "" : http.getResponseBody().strip();
+            if (answer.length() > 500) {
+                answer = answer.substring(0, 500) + "…";
+            }
+            return "the inference server answered HTTP " + http.getStatusCode()
+                    + (answer.isEmpty() ? "" : ": " + answer);
+        }
+        if (cause instanceof JobFailure) {
+            return cause.getMessage();
+        }
+        if (cause instanceof ConnectException) {
+            return "the inference server could not be reached";
+        }
+        if (cause instanceof SocketTimeoutException) {
+            return "the inference server did not answer in time";
+        }
+        if (cause instanceof java.io.IOException) {
+            return "the inference server connection failed: " + cause.getClass().getSimpleName();
+        }
+        return "the job could not be processed: " + (cause == null ? "unknown error" : cause.getClass().getSimpleName());
+    }
+}

@@ -1,0 +1,48 @@
+package org.octgateway.worker;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The core pipeline, one job at a time per consumer: take a job from the durable queue, run the
+ * image through the inference server, then store (when asked) and announce the result.
+ * At most {@code gateway.inference.concurrency} consumers, so at most that many inference calls at once.
+ */
+public class WorkerRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("jms:queue:{{gateway.queue.jobs}}?transacted=true&cacheLevelName=CACHE_CONSUMER"
+                + "&concurrentConsumers={{gateway.inference.concurrency}}"
+                + "&maxConcurrentConsumers={{gateway.inference.concurrency}}")
+                .routeId("job-worker")
+                .routeConfigurationId(WorkerErrorHandling.WORKER_ERRORS)
+                .bean("jobSteps", "restore")
+                .bean("jobSteps", "prepareInferenceRequest")
+                .to("http:inference-server?connectTimeout={{gateway.inference.timeout-ms}}"
+                        + "&responseTimeout={{gateway.inference.timeout-ms}}&soTimeout={{gateway.inference.timeout-ms}}")
+                .bean("jobSteps", "readInferenceResult")
+                .bean("jobSteps", "completedEnvelope")
+                .to("direct:publish-result");
+
+        // The result is written before the webhook announces it (a sequential multicast stops at a failed write).
+        from("direct:publish-result").routeId("publish-result")
+                .multicast().stopOnException()
+                    .to("direct:store-result")
+                    .to("direct:announce-result")
+                .end();
+
+        // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the envelope.
+        from("direct:store-result").routeId("store-result")
+                .filter(method("jobSteps", "writesResult"))
+                    .toD("direct:storage-${exchangeProperty.gatewayJob.source}-write")
+                .end();
+
+        from("direct:job-failed").routeId("job-failed")
+                .bean("jobSteps", "errorEnvelope")
+                .to("direct:announce-result");
+
+        // Hand the envelope to the delivery queue (routes/delivery.yaml takes it to the webhook).
+        from("direct:announce-result").routeId("announce-result")
+                .to("jms:queue:{{gateway.queue.deliveries}}");
+    }
+}
