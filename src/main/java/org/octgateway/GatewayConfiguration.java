@@ -2,7 +2,9 @@ package org.octgateway;
 
 import java.nio.file.Path;
 
+import com.azure.storage.blob.BlobServiceClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.storage.Storage;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
@@ -20,6 +22,15 @@ import org.octgateway.demo.ImageFacts;
 import org.octgateway.queue.EmbeddedBroker;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
+import org.octgateway.storage.AzureBlobHeaders;
+import org.octgateway.storage.BucketEndpoint;
+import org.octgateway.storage.BucketRequests;
+import org.octgateway.storage.CloudClients;
+import org.octgateway.storage.ExamListing;
+import org.octgateway.storage.LocalBuckets;
+import org.octgateway.storage.ObjectNames;
+import org.octgateway.storage.ResultPaths;
+import org.octgateway.storage.StorageProviders;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
@@ -51,6 +62,32 @@ public class GatewayConfiguration implements CamelConfiguration {
     String inferenceUrl;
     @PropertyInject(value = "gateway.webhook.secret", defaultValue = "")
     String webhookSecret;
+    @PropertyInject("gateway.result-path-template")
+    String resultPathTemplate;
+    @PropertyInject("gateway.local.root")
+    String localRoot;
+    @PropertyInject("gateway.gcs.backend")
+    String gcsBackend;
+    @PropertyInject(value = "gateway.gcs.credentials", defaultValue = "")
+    String gcsCredentials;
+    @PropertyInject(value = "gateway.gcs.host", defaultValue = "")
+    String gcsHost;
+    @PropertyInject(value = "gateway.gcs.project-id", defaultValue = "")
+    String gcsProjectId;
+    @PropertyInject("gateway.gcs.input-bucket")
+    String gcsInputBucket;
+    @PropertyInject("gateway.gcs.output-bucket")
+    String gcsOutputBucket;
+    @PropertyInject("gateway.azure.backend")
+    String azureBackend;
+    @PropertyInject(value = "gateway.azure.connection-string", defaultValue = "")
+    String azureConnectionString;
+    @PropertyInject(value = "gateway.azure.service-version", defaultValue = "")
+    String azureServiceVersion;
+    @PropertyInject("gateway.azure.input-container")
+    String azureInputContainer;
+    @PropertyInject("gateway.azure.output-container")
+    String azureOutputContainer;
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
@@ -68,15 +105,55 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("jobQueue", jobQueue);
         registry.bind("queueHealth", new QueueHealth(brokerConnectionFactory));
         registry.bind("requestValidator", new RequestValidator());
-        registry.bind("acceptance", new Acceptance(jobQueue, json));
+        Acceptance acceptance = new Acceptance(jobQueue, json);
+        registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl));
 
         WebhookDelivery webhookDelivery = new WebhookDelivery(new WebhookSigner(webhookSecret));
         registry.bind("webhookDelivery", webhookDelivery);
         registry.bind("webhookResigner", (Processor) webhookDelivery::prepare);
 
+        bindStorage(registry, acceptance);
+
         registry.bind("demoImageFacts", new ImageFacts(json));
         registry.bind("demoWebhookSink", new DemoWebhookSink(Path.of(dataDir, "demo-webhook"), json));
+    }
+
+    /**
+     * The bucket endpoints and their providers. Cloud clients are bound for the storage components to
+     * autowire; a provider that cannot be built is marked unavailable (its endpoints answer 503).
+     */
+    private void bindStorage(Registry registry, Acceptance acceptance) {
+        registry.bind("gcsEndpoint", new BucketEndpoint("bucket_invocations", gcsBackend, gcsInputBucket, gcsOutputBucket));
+        registry.bind("azureEndpoint", new BucketEndpoint("bucket_invocations_azure_uae", azureBackend,
+                azureInputContainer, azureOutputContainer));
+        registry.bind("bucketRequests", new BucketRequests());
+        registry.bind("examListing", new ExamListing(acceptance, new ResultPaths(resultPathTemplate)));
+        registry.bind("objectNames", new ObjectNames());
+        registry.bind("azureBlobHeaders", new AzureBlobHeaders());
+        registry.bind("localBuckets", new LocalBuckets(Path.of(localRoot)));
+
+        StorageProviders providers = new StorageProviders();
+        registry.bind("storageProviders", providers);
+        // Tests and embedders may bind their own clients first (e.g. an in-process fake).
+        if (registry.findSingleByType(Storage.class) == null) {
+            try {
+                registry.bind("googleStorage", CloudClients.googleStorage(gcsCredentials, gcsHost, gcsProjectId));
+            } catch (CloudClients.MissingCredentials e) {
+                if ("gcs".equals(gcsBackend)) {
+                    providers.markUnavailable("gcs", e.getMessage());
+                }
+            }
+        }
+        if (registry.findSingleByType(BlobServiceClient.class) == null) {
+            try {
+                registry.bind("azureBlobService", CloudClients.azureBlobService(azureConnectionString, azureServiceVersion));
+            } catch (CloudClients.MissingCredentials e) {
+                if ("azure".equals(azureBackend)) {
+                    providers.markUnavailable("azure", e.getMessage());
+                }
+            }
+        }
     }
 
     /** The embedded broker's in-VM factory when no external broker is configured. */

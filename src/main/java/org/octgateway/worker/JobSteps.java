@@ -12,6 +12,7 @@ import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.octgateway.queue.Job;
 import org.octgateway.queue.JobQueue;
+import org.octgateway.storage.StorageHeaders;
 import org.octgateway.validation.ImageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,8 @@ public class JobSteps {
 
     public static final String JOB = "gatewayJob";
     public static final String RESULT = "gatewayResult";
+    /** Set while the image is being fetched from storage, so a failure there is reported as such. */
+    public static final String FETCHING = "gatewayFetchingImage";
     /** Headers of a delivery message: where it goes and its idempotency key. */
     public static final String WEBHOOK_URL_HEADER = "GatewayWebhookUrl";
     public static final String REQUEST_UUID_HEADER = "GatewayRequestUuid";
@@ -49,6 +52,7 @@ public class JobSteps {
 
     /** Sends the image bytes with only the headers the inference server is meant to see. */
     public void prepareInferenceRequest(Exchange exchange) {
+        exchange.removeProperty(FETCHING);
         Job job = exchange.getProperty(JOB, Job.class);
         Message message = exchange.getMessage();
         byte[] image = message.getBody(byte[].class);
@@ -100,7 +104,13 @@ public class JobSteps {
     public void errorEnvelope(Exchange exchange) throws JsonProcessingException {
         Job job = exchange.getProperty(JOB, Job.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = describe(cause);
+        String reason = exchange.getProperty(FETCHING, false, Boolean.class)
+                ? "the image '" + job.objectName() + "' could not be read from " + job.source() + " bucket '"
+                  + job.bucket() + "' (it may have been moved or deleted)"
+                : describe(cause);
+        if (cause != null) {
+            LOG.debug("Job failure cause", cause);
+        }
         setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
                 job.filename(), ResultEnvelope.ERROR, null, null, reason, Instant.now().toString()));
         LOG.warn("Job failed: {}", reason);
@@ -116,6 +126,31 @@ public class JobSteps {
 
     public boolean writesResult(Exchange exchange) {
         return exchange.getProperty(JOB, Job.class).writesResult();
+    }
+
+    public boolean needsImage(Exchange exchange) {
+        return !exchange.getProperty(JOB, Job.class).isUpload();
+    }
+
+    /** Asks the job's provider for its image (see StorageHeaders). */
+    public void fetchRequest(Exchange exchange) {
+        Job job = exchange.getProperty(JOB, Job.class);
+        exchange.setProperty(FETCHING, true);
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setBody(null);
+        message.setHeader(StorageHeaders.BUCKET, job.bucket());
+        message.setHeader(StorageHeaders.OBJECT_NAME, job.objectName());
+    }
+
+    /** Asks the job's provider to write the envelope (the body) at the job's result_path. */
+    public void writeRequest(Exchange exchange) {
+        Job job = exchange.getProperty(JOB, Job.class);
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(StorageHeaders.BUCKET, job.outputBucket());
+        message.setHeader(StorageHeaders.OBJECT_NAME, job.resultPath());
+        LOG.info("Writing the result to {} bucket '{}' at {}", job.source(), job.outputBucket(), job.resultPath());
     }
 
     /** Plain words for the caller; never a stack trace. */

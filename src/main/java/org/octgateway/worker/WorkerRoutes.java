@@ -17,6 +17,11 @@ public class WorkerRoutes extends RouteBuilder {
                 .routeId("job-worker")
                 .routeConfigurationId(WorkerErrorHandling.WORKER_ERRORS)
                 .bean("jobSteps", "restore")
+                // content enricher: a bucket job's bytes come from its provider now, not at acceptance
+                .filter(method("jobSteps", "needsImage"))
+                    .bean("jobSteps", "fetchRequest")
+                    .enrich().simple("direct:storage-${exchangeProperty.gatewayJob.source}-fetch")
+                .end()
                 .bean("jobSteps", "prepareInferenceRequest")
                 .to("http:inference-server?connectTimeout={{gateway.inference.timeout-ms}}"
                         + "&responseTimeout={{gateway.inference.timeout-ms}}&soTimeout={{gateway.inference.timeout-ms}}")
@@ -34,6 +39,7 @@ public class WorkerRoutes extends RouteBuilder {
         // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the envelope.
         from("direct:store-result").routeId("store-result")
                 .filter(method("jobSteps", "writesResult"))
+                    .bean("jobSteps", "writeRequest")
                     .toD("direct:storage-${exchangeProperty.gatewayJob.source}-write")
                 .end();
 

@@ -1,0 +1,92 @@
+package org.octgateway.storage;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.octgateway.api.ApiError;
+import org.octgateway.api.RequestHeaders;
+
+/** Validates the headers of a bucket endpoint into a {@link BucketRequest}, and asks its provider for the listing. */
+public class BucketRequests {
+
+    public static final String BUCKET_ENDPOINT = "gatewayBucketEndpoint";
+    public static final String BUCKET_REQUEST = "gatewayBucketRequest";
+
+    /** Lower-case bucket / container names, as GCS and Azure both allow them; also safe as a folder name. */
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+
+    public void validate(Exchange exchange, @ExchangeProperty(BUCKET_ENDPOINT) BucketEndpoint endpoint) {
+        Message in = exchange.getMessage();
+        String rawLocation = in.getHeader(RequestHeaders.INPUT_LOCATION, String.class);
+        if (rawLocation == null || rawLocation.isBlank()) {
+            throw ApiError.missingHeader(RequestHeaders.INPUT_LOCATION);
+        }
+        String location = rawLocation.trim();
+        while (location.startsWith("/")) {
+            location = location.substring(1);
+        }
+        boolean folder = location.endsWith("/") || location.isEmpty();
+        while (location.endsWith("/")) {
+            location = location.substring(0, location.length() - 1);
+        }
+        checkObjectName(location);
+
+        String inputBucket = bucket(in, RequestHeaders.INPUT_BUCKET_NAME, endpoint.defaultInputBucket());
+        String outputBucket = bucket(in, RequestHeaders.OUTPUT_BUCKET_NAME, endpoint.defaultOutputBucket());
+        boolean writeResult = parseBoolean(in.getHeader(RequestHeaders.WRITE_TO_GCS, String.class));
+
+        BucketRequest request = new BucketRequest(endpoint, inputBucket, location, folder, outputBucket, writeResult);
+        exchange.setProperty(BUCKET_REQUEST, request);
+        // The listing request for the provider's list route (see StorageHeaders).
+        in.setHeader(StorageHeaders.BUCKET, inputBucket);
+        in.setHeader(StorageHeaders.PREFIX, location);
+    }
+
+    /** Write-To-GCS: true/false/1/0/yes/no in any case; absent means false. */
+    static boolean parseBoolean(String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw ApiError.invalidHeader(RequestHeaders.WRITE_TO_GCS,
+                    "must be true or false (also accepted: 1/0, yes/no).");
+        };
+    }
+
+    private static String bucket(Message in, String header, String defaultBucket) {
+        String value = in.getHeader(header, String.class);
+        if (value == null || value.isBlank()) {
+            if (defaultBucket == null || defaultBucket.isBlank()) {
+                throw ApiError.missingHeader(header);
+            }
+            return defaultBucket;
+        }
+        String bucket = value.trim();
+        if (!BUCKET_NAME.matcher(bucket).matches()) {
+            throw ApiError.invalidHeader(header,
+                    "is not a valid bucket or container name (3 or more lower-case letters, digits, '-', '_' or '.').");
+        }
+        return bucket;
+    }
+
+    /** No '.' or '..' segments and no control characters: a location names objects, never a path out of the bucket. */
+    private static void checkObjectName(String location) {
+        if (location.length() > 1024) {
+            throw ApiError.invalidHeader(RequestHeaders.INPUT_LOCATION, "is longer than 1024 characters.");
+        }
+        for (String segment : location.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..") || (segment.isEmpty() && !location.isEmpty())) {
+                throw ApiError.invalidHeader(RequestHeaders.INPUT_LOCATION,
+                        "must be an object name or folder prefix without '.', '..' or empty segments.");
+            }
+        }
+        if (location.chars().anyMatch(c -> c < 0x20 || c == '\\')) {
+            throw ApiError.invalidHeader(RequestHeaders.INPUT_LOCATION, "contains control characters or backslashes.");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.octgateway.storage;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.camel.Exchange;
+import org.octgateway.api.Acceptance;
+import org.octgateway.api.ApiError;
+import org.octgateway.queue.Job;
+import org.octgateway.validation.ImageType;
+import org.octgateway.validation.JobRequest;
+import org.octgateway.validation.RequestValidator;
+
+/**
+ * Splits a provider's listing into jobs: the object itself when Input-Location names one, otherwise
+ * every image under the folder, recursively, in sorted order; folder placeholders and names that are
+ * not images are skipped. Only names are held, never bytes.
+ */
+public class ExamListing {
+
+    private final Acceptance acceptance;
+    private final ResultPaths resultPaths;
+
+    public ExamListing(Acceptance acceptance, ResultPaths resultPaths) {
+        this.acceptance = acceptance;
+        this.resultPaths = resultPaths;
+    }
+
+    public void accept(Exchange exchange) throws JsonProcessingException {
+        BucketRequest request = exchange.getProperty(BucketRequests.BUCKET_REQUEST, BucketRequest.class);
+        JobRequest jobRequest = exchange.getProperty(RequestValidator.JOB_REQUEST, JobRequest.class);
+        Collection<?> listing = exchange.getMessage().getBody(Collection.class);
+        List<String> names = listing == null ? List.of() : listing.stream().map(String::valueOf).toList();
+
+        boolean singleObject = !request.folder() && names.contains(request.location());
+        List<String> images = singleObject ? List.of(request.location()) : imagesUnder(names, request.location());
+        if (images.isEmpty()) {
+            throw new ApiError(404, "not_found", "No image found at " + request.endpoint().provider() + " bucket '"
+                    + request.inputBucket() + "', Input-Location '" + request.location() + "'.");
+        }
+
+        long now = System.currentTimeMillis();
+        List<Job> jobs = new ArrayList<>(images.size());
+        for (String objectName : images) {
+            jobs.add(new Job(UUID.randomUUID().toString(), request.endpoint().name(), request.endpoint().provider(),
+                    request.inputBucket(), objectName, objectName, jobRequest.examinationId(), jobRequest.webhookUrl(),
+                    jobRequest.inferenceParameters(), request.writeResult() ? request.outputBucket() : null,
+                    request.writeResult() ? resultPaths.forInput(objectName) : null, now));
+        }
+        acceptance.acceptBucketJobs(exchange, jobs, !singleObject);
+    }
+
+    private static List<String> imagesUnder(List<String> names, String location) {
+        String prefix = location.isEmpty() ? "" : location + "/";
+        return names.stream()
+                .filter(name -> name.startsWith(prefix) && !name.endsWith("/"))
+                .filter(ImageType::hasImageExtension)
+                .sorted()
+                .toList();
+    }
+}
