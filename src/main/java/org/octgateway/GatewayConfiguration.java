@@ -22,6 +22,14 @@ import org.octgateway.demo.ImageFacts;
 import org.octgateway.queue.EmbeddedBroker;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
+import org.octgateway.api.JsonHttpErrors;
+import org.octgateway.operations.DeadLetters;
+import org.octgateway.operations.GatewayLifecycle;
+import org.octgateway.operations.GatewayMetrics;
+import org.octgateway.operations.InferenceServerHealthCheck;
+import org.octgateway.operations.JobQueueHealthCheck;
+import org.octgateway.operations.QueueStats;
+import org.octgateway.operations.WebhookBacklogHealthCheck;
 import org.octgateway.storage.AzureBlobHeaders;
 import org.octgateway.storage.BucketEndpoint;
 import org.octgateway.storage.BucketRequests;
@@ -56,6 +64,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     String brokerPassword;
     @PropertyInject("gateway.queue.jobs")
     String jobsQueue;
+    @PropertyInject("gateway.queue.deliveries")
+    String deliveryQueue;
+    @PropertyInject("gateway.health.webhook-backlog-threshold")
+    long webhookBacklogThreshold;
+    @PropertyInject(value = "camel.server.port", defaultValue = "8080")
+    int serverPort;
     @PropertyInject("gateway.queue.dead-letters")
     String deadLetterQueue;
     @PropertyInject("gateway.inference.url")
@@ -101,15 +115,20 @@ public class GatewayConfiguration implements CamelConfiguration {
         connectionFactory.setSessionCacheSize(20);
         registry.bind("jms", JmsComponent.jmsComponent(connectionFactory));
 
+        QueueHealth queueHealth = new QueueHealth(brokerConnectionFactory);
+        QueueStats queueStats = new QueueStats(registry.findSingleByType(EmbeddedBroker.class), connectionFactory);
+        GatewayMetrics metrics = new GatewayMetrics(queueStats, jobsQueue, deadLetterQueue);
+        bindOperations(camelContext, queueHealth, queueStats, metrics, connectionFactory);
+
         JobQueue jobQueue = new JobQueue(connectionFactory, jobsQueue, json);
         registry.bind("jobQueue", jobQueue);
-        registry.bind("queueHealth", new QueueHealth(brokerConnectionFactory));
+        registry.bind("queueHealth", queueHealth);
         registry.bind("requestValidator", new RequestValidator());
-        Acceptance acceptance = new Acceptance(jobQueue, json);
+        Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json);
         registry.bind("acceptance", acceptance);
-        registry.bind("jobSteps", new JobSteps(json, inferenceUrl));
+        registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
 
-        WebhookDelivery webhookDelivery = new WebhookDelivery(new WebhookSigner(webhookSecret));
+        WebhookDelivery webhookDelivery = new WebhookDelivery(new WebhookSigner(webhookSecret), metrics);
         registry.bind("webhookDelivery", webhookDelivery);
         registry.bind("webhookResigner", (Processor) webhookDelivery::prepare);
 
@@ -117,6 +136,21 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         registry.bind("demoImageFacts", new ImageFacts(json));
         registry.bind("demoWebhookSink", new DemoWebhookSink(Path.of(dataDir, "demo-webhook"), json));
+    }
+
+    /** Health checks, metrics, JMX operations, shutdown behaviour and JSON bodies for the HTTP server's own errors. */
+    private void bindOperations(CamelContext camelContext, QueueHealth queueHealth, QueueStats queueStats,
+                                GatewayMetrics metrics, ConnectionFactory connectionFactory) throws Exception {
+        Registry registry = camelContext.getRegistry();
+        registry.bind("jobQueueHealthCheck", new JobQueueHealthCheck(queueHealth));
+        registry.bind("inferenceServerHealthCheck", new InferenceServerHealthCheck(inferenceUrl));
+        registry.bind("webhookBacklogHealthCheck",
+                new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, webhookBacklogThreshold));
+        camelContext.addStartupListener(metrics);
+        camelContext.addStartupListener(new JsonHttpErrors(serverPort));
+        DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
+        registry.bind("deadLetters", deadLetters);
+        camelContext.getManagementStrategy().addEventNotifier(new GatewayLifecycle(queueHealth, deadLetters));
     }
 
     /**

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.octgateway.queue.Job;
+import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.queue.JobQueue;
+import org.octgateway.queue.QueueHealth;
 import org.octgateway.validation.JobRequest;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.validation.UploadedImage;
@@ -27,10 +29,14 @@ public class Acceptance {
     private static final Logger LOG = LoggerFactory.getLogger(Acceptance.class);
 
     private final JobQueue jobQueue;
+    private final QueueHealth queueHealth;
+    private final GatewayMetrics metrics;
     private final ObjectMapper json;
 
-    public Acceptance(JobQueue jobQueue, ObjectMapper json) {
+    public Acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics, ObjectMapper json) {
         this.jobQueue = jobQueue;
+        this.queueHealth = queueHealth;
+        this.metrics = metrics;
         this.json = json;
     }
 
@@ -41,8 +47,7 @@ public class Acceptance {
         Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
                 request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
                 System.currentTimeMillis());
-        jobQueue.enqueue(List.of(job), image.bytes());
-        logAccepted(List.of(job));
+        enqueue(List.of(job), image.bytes());
 
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("filename", job.filename());
@@ -56,8 +61,7 @@ public class Acceptance {
      * arrays in correspondence for a folder.
      */
     public void acceptBucketJobs(Exchange exchange, List<Job> jobs, boolean folder) throws JsonProcessingException {
-        jobQueue.enqueue(jobs, null);
-        logAccepted(jobs);
+        enqueue(jobs, null);
         Map<String, Object> answer = new LinkedHashMap<>();
         if (folder) {
             List<String> filenames = new ArrayList<>(jobs.size());
@@ -89,8 +93,13 @@ public class Acceptance {
         exchange.getMessage().setBody(json.writeValueAsString(answer));
     }
 
-    private static void logAccepted(List<Job> jobs) {
+    private void enqueue(List<Job> jobs, byte[] image) {
+        if (queueHealth.isShuttingDown()) {
+            throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
+        }
+        jobQueue.enqueue(jobs, image);
         for (Job job : jobs) {
+            metrics.jobAccepted(job.endpoint());
             try (MDC.MDCCloseable a = MDC.putCloseable("request_uuid", job.requestUuid());
                  MDC.MDCCloseable b = MDC.putCloseable("examination_id", String.valueOf(job.examinationId()))) {
                 LOG.info("Job accepted: endpoint={} source={} filename={}", job.endpoint(), job.source(), job.filename());

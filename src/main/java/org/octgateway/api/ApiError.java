@@ -24,6 +24,15 @@ public class ApiError extends RuntimeException {
         return code;
     }
 
+    /** The JSON error body: {@code {"status":"error","error":<code>,"message":<plain words>}}. */
+    public java.util.Map<String, Object> body() {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", "error");
+        body.put("error", code);
+        body.put("message", getMessage());
+        return body;
+    }
+
     public static ApiError missingHeader(String header) {
         return new ApiError(400, "missing_header", "The " + header + " header is required.");
     }

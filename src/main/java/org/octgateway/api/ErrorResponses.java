@@ -1,8 +1,5 @@
 package org.octgateway.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -41,13 +38,9 @@ public class ErrorResponses extends RouteConfigurationBuilder {
 
     /** Writes the JSON error answer for {@code error} onto the exchange. */
     public static void answer(Exchange exchange, ApiError error) throws JsonProcessingException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "error");
-        body.put("error", error.code());
-        body.put("message", error.getMessage());
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, error.httpStatus());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(JSON.writeValueAsString(body));
+        exchange.getMessage().setBody(JSON.writeValueAsString(error.body()));
     }
 }

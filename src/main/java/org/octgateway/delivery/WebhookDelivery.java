@@ -2,6 +2,7 @@ package org.octgateway.delivery;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +19,19 @@ public class WebhookDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
 
     private final WebhookSigner signer;
+    private final GatewayMetrics metrics;
 
-    public WebhookDelivery(WebhookSigner signer) {
+    public WebhookDelivery(WebhookSigner signer, GatewayMetrics metrics) {
         this.signer = signer;
+        this.metrics = metrics;
     }
 
     /** Called before the first attempt and before every retry, so the timestamp and signature are fresh. */
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
-        if (exchange.getProperty(WEBHOOK_URL) == null) {
+        if (exchange.getProperty(WEBHOOK_URL) != null) {
+            metrics.webhookDelivery("retried");
+        } else {
             exchange.setProperty(WEBHOOK_URL, message.getHeader(JobSteps.WEBHOOK_URL_HEADER, String.class));
             exchange.setProperty(REQUEST_UUID, message.getHeader(JobSteps.REQUEST_UUID_HEADER, String.class));
         }
@@ -48,6 +53,7 @@ public class WebhookDelivery {
     }
 
     public void delivered(Exchange exchange) {
+        metrics.webhookDelivery("delivered");
         LOG.info("Result delivered to the webhook (HTTP {})", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
     }
 
@@ -61,6 +67,7 @@ public class WebhookDelivery {
         message.setHeader(JobSteps.WEBHOOK_URL_HEADER, exchange.getProperty(WEBHOOK_URL, String.class));
         message.setHeader(JobSteps.REQUEST_UUID_HEADER, exchange.getProperty(REQUEST_UUID, String.class));
         message.setHeader("GatewayFailure", cause == null ? "unknown" : String.valueOf(cause.getMessage()));
+        metrics.webhookDelivery("dead_lettered");
         LOG.warn("Webhook delivery failed for good, kept in the dead-letter queue: {}",
                 cause == null ? "unknown" : cause.getMessage());
     }

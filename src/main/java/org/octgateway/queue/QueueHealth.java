@@ -33,6 +33,10 @@ public class QueueHealth {
         }
     }
 
+    public boolean isShuttingDown() {
+        return shuttingDown.get();
+    }
+
     public void shuttingDown() {
         shuttingDown.set(true);
     }

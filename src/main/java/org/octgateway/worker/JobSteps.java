@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.queue.Job;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.storage.StorageHeaders;
@@ -34,12 +35,17 @@ public class JobSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
+    /** When the inference call started (nanoTime), for gateway_inference_seconds. */
+    private static final String INFERENCE_STARTED = "gatewayInferenceStarted";
+
     private final ObjectMapper json;
     private final String inferenceUrl;
+    private final GatewayMetrics metrics;
 
-    public JobSteps(ObjectMapper json, String inferenceUrl) {
+    public JobSteps(ObjectMapper json, String inferenceUrl, GatewayMetrics metrics) {
         this.json = json;
         this.inferenceUrl = inferenceUrl;
+        this.metrics = metrics;
     }
 
     /** Reads the job from the queued message; the body keeps the image bytes of an upload. */
@@ -72,10 +78,15 @@ public class JobSteps {
             message.setHeader("Examination-ID", job.examinationId());
         }
         LOG.info("Inference started: {} bytes of {}", image.length, type.contentType());
+        exchange.setProperty(INFERENCE_STARTED, System.nanoTime());
     }
 
     /** Reads the inference server's JSON answer as the job's result. */
     public void readInferenceResult(Exchange exchange) {
+        Long started = exchange.getProperty(INFERENCE_STARTED, Long.class);
+        if (started != null) {
+            metrics.inferenceCall(java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
         String body = exchange.getMessage().getBody(String.class);
         JsonNode result;
         try {
@@ -97,6 +108,7 @@ public class JobSteps {
         JsonNode result = exchange.getProperty(RESULT, JsonNode.class);
         setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
                 job.filename(), ResultEnvelope.COMPLETED, job.resultPath(), result, null, Instant.now().toString()));
+        metrics.jobCompleted(job.endpoint(), ResultEnvelope.COMPLETED);
         LOG.info("Job completed");
     }
 
@@ -113,6 +125,7 @@ public class JobSteps {
         }
         setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
                 job.filename(), ResultEnvelope.ERROR, null, null, reason, Instant.now().toString()));
+        metrics.jobCompleted(job.endpoint(), ResultEnvelope.ERROR);
         LOG.warn("Job failed: {}", reason);
     }
 

@@ -1,0 +1,73 @@
+package org.octgateway.operations;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.octgateway.worker.JobSteps;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operator actions on the dead-letter queue, exposed over JMX as
+ * {@code org.octgateway:type=operations,name=deadLetters} (hawtio, Jolokia).
+ */
+public class DeadLetters implements DeadLettersMBean {
+
+    public static final String OBJECT_NAME = "org.octgateway:type=operations,name=deadLetters";
+    /** Artemis names the address a dead-lettered message came from in this property. */
+    private static final String ORIGINAL_ADDRESS = "_AMQ_ORIG_ADDRESS";
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final ConnectionFactory connectionFactory;
+    private final QueueStats queueStats;
+    private final String deadLetterQueue;
+    private final String jobsQueue;
+    private final String deliveryQueue;
+
+    public DeadLetters(ConnectionFactory connectionFactory, QueueStats queueStats, String deadLetterQueue,
+                       String jobsQueue, String deliveryQueue) {
+        this.connectionFactory = connectionFactory;
+        this.queueStats = queueStats;
+        this.deadLetterQueue = deadLetterQueue;
+        this.jobsQueue = jobsQueue;
+        this.deliveryQueue = deliveryQueue;
+    }
+
+    @Override
+    public long getCount() {
+        return queueStats.depth(deadLetterQueue);
+    }
+
+    /**
+     * Moves every dead letter back to where it failed: webhook deliveries to the delivery queue, jobs
+     * the broker gave up on to the work queue. Each message moves in its own transaction, so a failure
+     * half-way loses nothing.
+     */
+    @Override
+    public int replayDeadLetters() throws JMSException {
+        int replayed = 0;
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+             MessageConsumer consumer = session.createConsumer(session.createQueue(deadLetterQueue));
+             MessageProducer producer = session.createProducer(null)) {
+            connection.start();
+            Message message;
+            while ((message = consumer.receive(500)) != null) {
+                String target = message.propertyExists(JobSteps.WEBHOOK_URL_HEADER) ? deliveryQueue : jobsQueue;
+                String original = message.getStringProperty(ORIGINAL_ADDRESS);
+                if (original != null && !original.isBlank()) {
+                    target = original;
+                }
+                producer.send(session.createQueue(target), message);
+                session.commit();
+                replayed++;
+            }
+        }
+        LOG.info("Replayed {} dead letter(s)", replayed);
+        return replayed;
+    }
+}

@@ -1,0 +1,80 @@
+package org.octgateway.operations;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+
+/**
+ * The gateway's own metrics, under names dashboards rely on (Prometheus form):
+ * gateway_jobs_accepted_total{endpoint}, gateway_jobs_completed_total{endpoint,status},
+ * gateway_queue_backlog, gateway_queue_oldest_age_seconds, gateway_inference_seconds (histogram),
+ * gateway_webhook_deliveries_total{outcome}, gateway_dead_letters.
+ * They join Camel's Micrometer registry (served at /observe/metrics) once Camel has started.
+ */
+public class GatewayMetrics implements StartupListener {
+
+    private final QueueStats queueStats;
+    private final String jobsQueue;
+    private final String deadLetterQueue;
+    private volatile MeterRegistry registry = new SimpleMeterRegistry();
+
+    public GatewayMetrics(QueueStats queueStats, String jobsQueue, String deadLetterQueue) {
+        this.queueStats = queueStats;
+        this.jobsQueue = jobsQueue;
+        this.deadLetterQueue = deadLetterQueue;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        MeterRegistry camelRegistry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (camelRegistry != null) {
+            registry = camelRegistry;
+        }
+        Gauge.builder("gateway.queue.backlog", queueStats, stats -> stats.depth(jobsQueue))
+                .description("Jobs waiting in the work queue").register(registry);
+        Gauge.builder("gateway.queue.oldest.age", queueStats, stats -> stats.oldestAgeSeconds(jobsQueue))
+                .description("Age of the oldest job waiting in the work queue").baseUnit("seconds").register(registry);
+        Gauge.builder("gateway.dead.letters", queueStats, stats -> stats.depth(deadLetterQueue))
+                .description("Messages kept in the dead-letter queue").register(registry);
+        // Make the series exist from the start, so dashboards and alerts see zeros rather than gaps.
+        for (String outcome : new String[] {"delivered", "retried", "dead_lettered"}) {
+            webhookCounter(outcome);
+        }
+        inferenceTimer();
+    }
+
+    public void jobAccepted(String endpoint) {
+        Counter.builder("gateway.jobs.accepted").description("Jobs accepted").tag("endpoint", endpoint)
+                .register(registry).increment();
+    }
+
+    public void jobCompleted(String endpoint, String status) {
+        Counter.builder("gateway.jobs.completed").description("Jobs finished, by envelope status")
+                .tag("endpoint", endpoint).tag("status", status).register(registry).increment();
+    }
+
+    public void inferenceCall(Duration duration) {
+        inferenceTimer().record(duration);
+    }
+
+    public void webhookDelivery(String outcome) {
+        webhookCounter(outcome).increment();
+    }
+
+    private Counter webhookCounter(String outcome) {
+        return Counter.builder("gateway.webhook.deliveries").description("Webhook delivery attempts, by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Timer inferenceTimer() {
+        return Timer.builder("gateway.inference").description("Successful inference calls")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    }
+}
