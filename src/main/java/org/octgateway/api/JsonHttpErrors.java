@@ -9,16 +9,19 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * JSON bodies for the errors the HTTP server answers before any route runs: an unknown path (404),
- * a wrong method (405) and a body over {@code camel.server.maxBodySize} (413).
+ * JSON bodies for the errors the HTTP server would otherwise answer in HTML before any route runs:
+ * a body over {@code camel.server.maxBodySize} (413, judged by Content-Length before the body is read)
+ * and an unknown path or method (404).
  */
 public class JsonHttpErrors implements StartupListener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final int businessPort;
+    private final long maxBodySize;
 
-    public JsonHttpErrors(int businessPort) {
+    public JsonHttpErrors(int businessPort, long maxBodySize) {
         this.businessPort = businessPort;
+        this.maxBodySize = maxBodySize;
     }
 
     @Override
@@ -31,11 +34,18 @@ public class JsonHttpErrors implements StartupListener {
         if (router == null) {
             return;
         }
-        router.errorHandler(404, ctx -> answer(ctx, 404, "not_found", "No such endpoint: " + ctx.request().path()));
-        router.errorHandler(405, ctx -> answer(ctx, 405, "method_not_allowed",
-                "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
-        router.errorHandler(413, ctx -> answer(ctx, 413, "payload_too_large",
-                "The request body is larger than the gateway accepts (camel.server.maxBodySize)."));
+        // Vert.x answers these in HTML from its own routers; these routes answer them first, in JSON.
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            String length = ctx.request().getHeader("Content-Length");
+            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBodySize) {
+                answer(ctx, 413, "payload_too_large", "The request body (" + length
+                        + " bytes) is larger than the gateway accepts (" + maxBodySize + " bytes).");
+            } else {
+                ctx.next();
+            }
+        });
+        router.route().last().handler(ctx -> answer(ctx, 404, "not_found",
+                "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
     }
 
     private static void answer(RoutingContext ctx, int status, String code, String message) {

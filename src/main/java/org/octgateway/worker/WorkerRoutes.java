@@ -20,7 +20,7 @@ public class WorkerRoutes extends RouteBuilder {
                 // content enricher: a bucket job's bytes come from its provider now, not at acceptance
                 .filter(method("jobSteps", "needsImage"))
                     .bean("jobSteps", "fetchRequest")
-                    .enrich().simple("direct:storage-${exchangeProperty.gatewayJob.source}-fetch")
+                    .enrich("direct:fetch-image")
                 .end()
                 .bean("jobSteps", "prepareInferenceRequest")
                 .to("http:inference-server?connectTimeout={{gateway.inference.timeout-ms}}"
@@ -28,6 +28,10 @@ public class WorkerRoutes extends RouteBuilder {
                 .bean("jobSteps", "readInferenceResult")
                 .bean("jobSteps", "completedEnvelope")
                 .to("direct:publish-result");
+
+        // The job's provider (routes/storage-*.yaml) answers the image bytes.
+        from("direct:fetch-image").routeId("fetch-image")
+                .toD("direct:storage-${exchangeProperty.gatewayJob.source}-fetch");
 
         // The result is written before the webhook announces it (a sequential multicast stops at a failed write).
         from("direct:publish-result").routeId("publish-result")
