@@ -17,7 +17,7 @@ public class DemoRoutes extends RouteBuilder {
         if (!enabled) {
             return;
         }
-        rest("/demo").id("demo-api")
+        rest("/demo").id("demo-api").apiDocs(false)
                 .post("/inference").id("demo-inference-api").to("direct:demo-inference")
                 .post("/webhook").id("demo-webhook-api").to("direct:demo-webhook-receive")
                 .get("/webhook").id("demo-webhook-list-api").to("direct:demo-webhook-list");
