@@ -12,7 +12,9 @@ import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.octgateway.api.Acceptance;
+import org.octgateway.api.BusinessPortHttpEngine;
 import org.octgateway.delivery.WebhookDelivery;
 import org.octgateway.delivery.WebhookSigner;
 import org.octgateway.demo.DemoWebhookSink;
@@ -51,11 +53,15 @@ public class GatewayConfiguration implements CamelConfiguration {
     String inferenceUrl;
     @PropertyInject(value = "gateway.webhook.secret", defaultValue = "")
     String webhookSecret;
+    @PropertyInject(value = "camel.server.port", defaultValue = "8080")
+    int serverPort;
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         Registry registry = camelContext.getRegistry();
         ObjectMapper json = new ObjectMapper();
+        // REST consumers attach to the business port, whatever camel.server.port says (see BusinessPortHttpEngine).
+        registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new BusinessPortHttpEngine(serverPort));
 
         ConnectionFactory brokerConnectionFactory = brokerConnectionFactory(camelContext);
         CachingConnectionFactory connectionFactory = new CachingConnectionFactory(brokerConnectionFactory);
