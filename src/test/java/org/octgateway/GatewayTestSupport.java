@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
@@ -26,6 +28,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -134,6 +138,31 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     List<LoggedRequest> webhookCalls(String path) {
         return webhooks().findAll(postRequestedFor(urlPathEqualTo(path)));
+    }
+
+    /** Waits for the webhook at {@code path} to receive the envelope of {@code requestUuid}, and returns it. */
+    JsonNode awaitEnvelope(String path, String requestUuid) {
+        return Awaitility.await("webhook envelope for " + requestUuid).atMost(DELIVERY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> envelopesAt(path, requestUuid).stream().findFirst(), Optional::isPresent).get();
+    }
+
+    /** The envelopes of {@code requestUuid} the webhook at {@code path} received, oldest first. */
+    List<JsonNode> envelopesAt(String path, String requestUuid) {
+        return webhookCalls(path).stream()
+                .map(call -> json(call.getBodyAsString()))
+                .filter(envelope -> requestUuid.equals(envelope.path("request_uuid").asText()))
+                .toList();
+    }
+
+    /** Uploads {@code image} as the field 'image' and returns the request_uuid of the 200 answer. */
+    String accepted(HttpResponse<String> answer) {
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode body = json(answer.body());
+        assertEquals("sent", body.path("status").asText(), answer.body());
+        String uuid = body.path("request_uuid").asText();
+        assertFalse(uuid.isBlank(), answer.body());
+        return uuid;
     }
 
     static JsonNode json(String text) {
