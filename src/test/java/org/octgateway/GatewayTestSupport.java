@@ -109,8 +109,13 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
     }
 
     @AfterAll
-    void stopPeers() {
-        // CamelTestSupport stops the gateway in its own @AfterAll, which JUnit runs after this one.
+    void stopGatewayThenPeers() {
+        // With a context per class, camel-test-junit5 only closes it when the whole run ends: the embedded
+        // broker (in-VM acceptor "vm://0", one per JVM) and the ports would still be held by this class when
+        // the next one starts. Stop the gateway here, before its peers go away.
+        if (context != null) {
+            context.stop();
+        }
         peers.inference.stop();
         peers.webhooks.stop();
     }
