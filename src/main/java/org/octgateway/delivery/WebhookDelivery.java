@@ -40,7 +40,17 @@ public class WebhookDelivery {
         String body = message.getBody(String.class);
         long timestamp = System.currentTimeMillis() / 1000;
 
+        // The error handler counts attempts in these headers: clearing them would make every retry the first
+        // (the webhook would be retried forever and never reach the dead-letter queue).
+        Object redeliveryCounter = message.getHeader(Exchange.REDELIVERY_COUNTER);
+        Object redeliveryMaxCounter = message.getHeader(Exchange.REDELIVERY_MAX_COUNTER);
+        Object redelivered = message.getHeader(Exchange.REDELIVERED);
         message.getHeaders().clear();
+        if (redeliveryCounter != null) {
+            message.setHeader(Exchange.REDELIVERY_COUNTER, redeliveryCounter);
+            message.setHeader(Exchange.REDELIVERY_MAX_COUNTER, redeliveryMaxCounter);
+            message.setHeader(Exchange.REDELIVERED, redelivered);
+        }
         message.setBody(body);
         message.setHeader(Exchange.HTTP_URI, exchange.getProperty(WEBHOOK_URL, String.class));
         message.setHeader(Exchange.HTTP_METHOD, "POST");

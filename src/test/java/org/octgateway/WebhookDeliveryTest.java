@@ -1,0 +1,122 @@
+package org.octgateway;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A webhook that fails: retried with backoff up to gateway.webhook.max-attempts (3 here); what still fails is
+ * kept in the dead-letter queue, browsed here through JMS on the embedded broker.
+ */
+class WebhookDeliveryTest extends GatewayTestSupport {
+
+    private static final String DEAD_LETTERS = "gateway.dead-letters";
+
+    @Override
+    protected void overrideProperties(Properties properties) {
+        properties.setProperty("gateway.webhook.max-attempts", "3");
+    }
+
+    @BeforeAll
+    void inferenceAnswers() {
+        inference().stubFor(post(urlPathEqualTo("/inference")).willReturn(okJson("{\"fine\":true}")));
+    }
+
+    private String upload(String hook) {
+        return accepted(uploadImage("scan.png", "image/png", TestImages.png(hook.hashCode()),
+                Map.of("Webhook-Url", webhookUrl(hook))));
+    }
+
+    private List<ServeEvent> deliveriesTo(String hook) {
+        List<ServeEvent> events = new ArrayList<>(webhooks().getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().equals(hook)).toList());
+        Collections.reverse(events); // oldest first
+        return events;
+    }
+
+    @Test
+    void webhookFailingThenRecoveringGetsTheEnvelopeDeliveredOnce() throws Exception {
+        String hook = "/hooks/recovers";
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs(STARTED)
+                .willSetStateTo("failed once").willReturn(serverError()));
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs("failed once")
+                .willSetStateTo("failed twice").willReturn(serverError()));
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs("failed twice")
+                .willReturn(ok()));
+
+        String uuid = upload(hook);
+
+        await().atMost(DELIVERY_TIMEOUT).until(() -> deliveriesTo(hook).stream()
+                .anyMatch(e -> e.getResponse().getStatus() == 200));
+        List<ServeEvent> deliveries = deliveriesTo(hook);
+        assertEquals(List.of(500, 500, 200), deliveries.stream().map(e -> e.getResponse().getStatus()).toList());
+        for (ServeEvent delivery : deliveries) {
+            JsonNode envelope = json(delivery.getRequest().getBodyAsString());
+            assertEquals(uuid, envelope.path("request_uuid").asText());
+            assertEquals("completed", envelope.path("status").asText());
+            assertEquals(uuid, delivery.getRequest().getHeader("webhook-id"));
+        }
+        assertTrue(deadLetter(uuid).isEmpty(), "a delivered envelope must not be dead-lettered");
+    }
+
+    @Test
+    void webhookFailingEveryTimeIsTriedMaxAttemptsThenDeadLettered() throws Exception {
+        String hook = "/hooks/always-down";
+        webhooks().stubFor(post(urlPathEqualTo(hook)).willReturn(serverError()));
+
+        String uuid = upload(hook);
+
+        Message deadLetter = await("dead letter of " + uuid).atMost(DELIVERY_TIMEOUT)
+                .until(() -> deadLetter(uuid), Optional::isPresent).get();
+        assertEquals(3, deliveriesTo(hook).size(), "gateway.webhook.max-attempts=3");
+        assertEquals(webhookUrl(hook), deadLetter.getStringProperty("GatewayWebhookUrl"));
+        JsonNode envelope = json(((TextMessage) deadLetter).getText());
+        assertEquals(uuid, envelope.path("request_uuid").asText());
+        assertEquals("completed", envelope.path("status").asText());
+        assertEquals(json("{\"fine\":true}"), envelope.path("result"));
+    }
+
+    /** Browses (does not consume) the dead-letter queue of the running embedded broker for {@code requestUuid}. */
+    private Optional<Message> deadLetter(String requestUuid) throws Exception {
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
+             Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (QueueBrowser browser = session.createBrowser(session.createQueue(DEAD_LETTERS))) {
+                var messages = browser.getEnumeration();
+                while (messages.hasMoreElements()) {
+                    Message message = (Message) messages.nextElement();
+                    if (message instanceof TextMessage text
+                            && requestUuid.equals(json(text.getText()).path("request_uuid").asText())) {
+                        return Optional.of(message);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
