@@ -30,6 +30,9 @@ public class JsonHttpErrors implements StartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        if (alreadyStarted) {
+            return; // a route (re)started later: the handlers are in place already
+        }
         Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(businessPort));
         if (router == null) {
             return;

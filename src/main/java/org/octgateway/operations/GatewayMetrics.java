@@ -32,6 +32,9 @@ public class GatewayMetrics implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (alreadyStarted) {
+            return; // a route (re)started later, e.g. a YAML reload: the meters exist already
+        }
         MeterRegistry camelRegistry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (camelRegistry != null) {
             registry = camelRegistry;

@@ -22,6 +22,11 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 public class WorkerErrorHandling extends RouteConfigurationBuilder {
 
     public static final String WORKER_ERRORS = "worker-errors";
+    /**
+     * For the routes a job calls into (storage providers, publishing): no error handling of their own, so
+     * a failure there reaches the caller's policy instead of being logged and given up on half-way.
+     */
+    public static final String PROPAGATE_ERRORS = "propagate-errors";
 
     @PropertyInject("gateway.inference.max-attempts")
     int maxAttempts;
@@ -32,6 +37,8 @@ public class WorkerErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        routeConfiguration(PROPAGATE_ERRORS).errorHandler(noErrorHandler());
+
         var configuration = routeConfiguration(WORKER_ERRORS);
         retried(configuration.onException(HttpOperationFailedException.class).onWhen(WorkerErrorHandling::isTransient));
         // No answer: refused or reset connections, timeouts, a server that hung up.

@@ -31,10 +31,12 @@ public class WorkerRoutes extends RouteBuilder {
 
         // The job's provider (routes/storage-*.yaml) answers the image bytes.
         from("direct:fetch-image").routeId("fetch-image")
+                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
                 .toD("direct:storage-${exchangeProperty.gatewayJob.source}-fetch");
 
         // The result is written before the webhook announces it (a sequential multicast stops at a failed write).
         from("direct:publish-result").routeId("publish-result")
+                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
                 .multicast().stopOnException()
                     .to("direct:store-result")
                     .to("direct:announce-result")
@@ -42,17 +44,20 @@ public class WorkerRoutes extends RouteBuilder {
 
         // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the envelope.
         from("direct:store-result").routeId("store-result")
+                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
                 .filter(method("jobSteps", "writesResult"))
                     .bean("jobSteps", "writeRequest")
                     .toD("direct:storage-${exchangeProperty.gatewayJob.source}-write")
                 .end();
 
         from("direct:job-failed").routeId("job-failed")
+                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
                 .bean("jobSteps", "errorEnvelope")
                 .to("direct:announce-result");
 
         // Hand the envelope to the delivery queue (routes/delivery.yaml takes it to the webhook).
         from("direct:announce-result").routeId("announce-result")
+                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
                 .to("jms:queue:{{gateway.queue.deliveries}}");
     }
 }

@@ -1,0 +1,198 @@
+package org.octgateway;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every bucket endpoint does, whatever its provider: each subclass runs these against one real
+ * provider (a folder, Google's in-process LocalStorageHelper, Azurite) behind one endpoint.
+ */
+abstract class BucketEndpointContract extends GatewayTestSupport {
+
+    static final String INPUT = "exams-in";
+    static final String OUTPUT = "results-out";
+
+    /** The endpoint under test, e.g. /bucket_invocations. */
+    abstract String endpoint();
+
+    /** The test's own access to the provider. */
+    abstract BucketStore store();
+
+    /** The provider's settings (backend, credentials); the buckets are set here. */
+    abstract void providerProperties(Properties properties);
+
+    @Override
+    protected final void overrideProperties(Properties properties) {
+        properties.setProperty("gateway.gcs.input-bucket", INPUT);
+        properties.setProperty("gateway.gcs.output-bucket", OUTPUT);
+        properties.setProperty("gateway.azure.input-container", INPUT);
+        properties.setProperty("gateway.azure.output-container", OUTPUT);
+        providerProperties(properties);
+    }
+
+    @BeforeEach
+    void inferenceAnswersWithWhatItReceived() {
+        inference().stubFor(post(urlPathEqualTo("/inference")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"layers\":7,\"request\":\"{{request.headers.X-Request-ID}}\"}")
+                .withTransformers("response-template")));
+        webhooks().stubFor(post(urlPathEqualTo("/hooks/" + getClass().getSimpleName())).willReturn(aResponse().withStatus(204)));
+    }
+
+    @Test
+    void singleObjectIsOneJobWithScalarAnswer() {
+        byte[] scan = TestImages.png(11);
+        store().put(INPUT, "single/scan.png", scan);
+
+        JsonNode answer = accepted200(invoke("single/scan.png", Map.of()));
+
+        assertEquals("single/scan.png", answer.path("filename").asText());
+        assertTrue(answer.path("result_path").isNull(), answer.toString());
+        String uuid = answer.path("request_uuid").asText();
+        JsonNode envelope = awaitEnvelope(hook(), uuid);
+        assertEquals("completed", envelope.path("status").asText(), envelope.toString());
+        assertEquals(uuid, envelope.path("result").path("request").asText(), "the inference answer is the result");
+        assertArrayEquals(scan, inferenceCallsFor(uuid).get(0).getBody(), "the inference server gets the object byte for byte");
+    }
+
+    @Test
+    void folderListsEveryImageRecursivelyInSortedOrderSkippingOtherObjects() {
+        Map<String, byte[]> images = new HashMap<>();
+        for (String name : List.of("exam1/b.png", "exam1/a.png", "exam1/nested/deeper/c.png")) {
+            images.put(name, TestImages.png(name.hashCode()));
+            store().put(INPUT, name, images.get(name));
+        }
+        store().put(INPUT, "exam1/notes.txt", "not an image".getBytes());
+        store().putFolderPlaceholder(INPUT, "exam1/empty/");
+        store().put(INPUT, "exam10/other.png", TestImages.png(99));
+
+        for (String location : List.of("exam1", "exam1/")) {
+            JsonNode answer = accepted200(invoke(location, Map.of()));
+
+            List<String> names = texts(answer.path("filename"));
+            assertEquals(List.of("exam1/a.png", "exam1/b.png", "exam1/nested/deeper/c.png"), names, answer.toString());
+            List<String> uuids = texts(answer.path("request_uuid"));
+            assertEquals(3, uuids.size());
+            assertEquals(3, answer.path("result_path").size(), "arrays in correspondence");
+            for (int i = 0; i < names.size(); i++) {
+                awaitEnvelope(hook(), uuids.get(i));
+                assertArrayEquals(images.get(names.get(i)), inferenceCallsFor(uuids.get(i)).get(0).getBody(),
+                        names.get(i) + " reaches the inference server byte for byte, under its own request_uuid");
+            }
+        }
+    }
+
+    @Test
+    void writeToGcsTrueWritesEachResultAtItsResultPathAndTheWebhookAnnouncesIt() {
+        store().put(INPUT, "exam2/one.png", TestImages.png(21));
+        store().put(INPUT, "exam2/sub/two.png", TestImages.png(22));
+
+        JsonNode answer = accepted200(invoke("exam2", Map.of("Write-To-GCS", "TRUE")));
+
+        List<String> paths = texts(answer.path("result_path"));
+        assertEquals(List.of("results/exam2/one.json", "results/exam2/sub/two.json"), paths);
+        List<String> uuids = texts(answer.path("request_uuid"));
+        for (int i = 0; i < uuids.size(); i++) {
+            JsonNode envelope = awaitEnvelope(hook(), uuids.get(i));
+            assertEquals(paths.get(i), envelope.path("result_path").asText(), envelope.toString());
+            // Announced means written: the object is there as soon as the webhook has the envelope.
+            byte[] stored = store().get(OUTPUT, paths.get(i)).orElseThrow(() -> new AssertionError("no result object"));
+            JsonNode result = json(new String(stored));
+            assertEquals(uuids.get(i), result.path("request_uuid").asText());
+            assertEquals(7, result.path("result").path("layers").asInt(), "the stored result holds the inference answer");
+        }
+    }
+
+    @Test
+    void writeToGcsFalseWritesNothing() {
+        store().put(INPUT, "exam3/one.png", TestImages.png(31));
+
+        JsonNode answer = accepted200(invoke("exam3/one.png", Map.of("Write-To-GCS", "no")));
+
+        JsonNode envelope = awaitEnvelope(hook(), answer.path("request_uuid").asText());
+        assertTrue(envelope.path("result_path").isNull(), envelope.toString());
+        assertTrue(store().get(OUTPUT, "results/exam3/one.json").isEmpty(), "nothing written");
+    }
+
+    @Test
+    void emptyLocationIs404() {
+        HttpResponse<String> answer = invoke("no-such-exam/", Map.of());
+
+        assertEquals(404, answer.statusCode(), answer.body());
+        assertEquals("not_found", json(answer.body()).path("error").asText());
+    }
+
+    @Test
+    void writeToGcsThatIsNotABooleanIs400() {
+        HttpResponse<String> answer = invoke("exam1", Map.of("Write-To-GCS", "maybe"));
+
+        assertEquals(400, answer.statusCode(), answer.body());
+        assertTrue(json(answer.body()).path("message").asText().contains("Write-To-GCS"), answer.body());
+    }
+
+    @Test
+    void imageThatDisappearsBeforeItIsFetchedFailsOnlyItsOwnJob() throws Exception {
+        store().put(INPUT, "exam4/kept.png", TestImages.png(41));
+        store().put(INPUT, "exam4/vanishing.png", TestImages.png(42));
+        context.getRouteController().stopRoute("job-worker");
+        List<String> uuids;
+        try {
+            uuids = texts(accepted200(invoke("exam4", Map.of())).path("request_uuid"));
+            store().delete(INPUT, "exam4/vanishing.png");
+        } finally {
+            context.getRouteController().startRoute("job-worker");
+        }
+
+        JsonNode kept = awaitEnvelope(hook(), uuids.get(0));
+        JsonNode vanished = awaitEnvelope(hook(), uuids.get(1));
+        assertEquals("completed", kept.path("status").asText(), kept.toString());
+        assertEquals("error", vanished.path("status").asText(), vanished.toString());
+        assertTrue(vanished.path("error").asText().contains("exam4/vanishing.png"), vanished.toString());
+        assertTrue(inferenceCallsFor(uuids.get(1)).isEmpty(), "nothing is sent for a missing image");
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    String hook() {
+        return "/hooks/" + getClass().getSimpleName();
+    }
+
+    HttpResponse<String> invoke(String location, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway(endpoint()))
+                .header("Input-Location", location)
+                .header("Webhook-Url", webhookUrl(hook()))
+                .header("Examination-ID", "exam-" + location.hashCode())
+                .POST(HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    static JsonNode accepted200(HttpResponse<String> answer) {
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode body = json(answer.body());
+        assertEquals("sent", body.path("status").asText(), answer.body());
+        return body;
+    }
+
+    static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+}
