@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 if [[ ! -f target/hawtio-launcher.jar || ! -f target/hawtio.war || pom.xml -nt target/hawtio-launcher.jar \
       || -n "$(find src -newer target/hawtio-launcher.jar -type f 2>/dev/null)" ]]; then
   echo "Building tools/hawtio (first run resolves hawtio and Jetty from Maven Central) ..."
-  mvn -B -q -o package 2>/dev/null || mvn -B -q package
+  mvn -B -q -Dstyle.color=never -o package 2>/dev/null || mvn -B -q -Dstyle.color=never package
 fi
 
 PORT="${HAWTIO_PORT:-8090}"

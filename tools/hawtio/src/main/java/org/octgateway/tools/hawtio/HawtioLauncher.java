@@ -92,8 +92,8 @@ public final class HawtioLauncher {
 
     /** {@code hawtio.war} beside the launcher jar (target/ after the build). */
     private static Path defaultWar() throws URISyntaxException {
+        // target/hawtio-launcher.jar, or target/classes when run from an IDE: both have target/ as parent
         Path codeSource = Path.of(HawtioLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path dir = Files.isDirectory(codeSource) ? codeSource.getParent() : codeSource.getParent();
-        return dir.resolve("hawtio.war");
+        return codeSource.getParent().resolve("hawtio.war");
     }
 }
