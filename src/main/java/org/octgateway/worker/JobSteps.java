@@ -32,6 +32,7 @@ public class JobSteps {
     /** Headers of a delivery message: where it goes and its idempotency key. */
     public static final String WEBHOOK_URL_HEADER = "GatewayWebhookUrl";
     public static final String REQUEST_UUID_HEADER = "GatewayRequestUuid";
+    public static final String EXAMINATION_ID_HEADER = "GatewayExaminationId";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
@@ -134,6 +135,9 @@ public class JobSteps {
         message.getHeaders().clear();
         message.setHeader(WEBHOOK_URL_HEADER, job.webhookUrl());
         message.setHeader(REQUEST_UUID_HEADER, job.requestUuid());
+        if (job.examinationId() != null) {
+            message.setHeader(EXAMINATION_ID_HEADER, job.examinationId());
+        }
         message.setBody(json.writeValueAsString(envelope));
     }
 
