@@ -128,8 +128,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         connectionFactory.setSessionCacheSize(20);
         registry.bind("jms", JmsComponent.jmsComponent(connectionFactory));
 
-        QueueHealth queueHealth = new QueueHealth(brokerConnectionFactory);
-        QueueStats queueStats = new QueueStats(registry.findSingleByType(EmbeddedBroker.class), connectionFactory);
+        EmbeddedBroker embeddedBroker = registry.findSingleByType(EmbeddedBroker.class);
+        QueueHealth queueHealth = new QueueHealth(embeddedBroker, brokerConnectionFactory);
+        QueueStats queueStats = new QueueStats(embeddedBroker, connectionFactory);
         GatewayMetrics metrics = new GatewayMetrics(queueStats, jobsQueue, deadLetterQueue);
         bindOperations(camelContext, queueHealth, queueStats, metrics, connectionFactory);
 

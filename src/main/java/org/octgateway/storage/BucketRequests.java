@@ -40,9 +40,10 @@ public class BucketRequests {
 
         BucketRequest request = new BucketRequest(endpoint, inputBucket, location, folder, outputBucket, writeResult);
         exchange.setProperty(BUCKET_REQUEST, request);
-        // The listing request for the provider's list route (see StorageHeaders).
+        // The listing request for the provider's list route (see StorageHeaders). A folder is listed under
+        // "folder/", so that "exam-1/" does not also list "exam-10/"; a bare name may be an object or a folder.
         in.setHeader(StorageHeaders.BUCKET, inputBucket);
-        in.setHeader(StorageHeaders.PREFIX, location);
+        in.setHeader(StorageHeaders.PREFIX, folder && !location.isEmpty() ? location + "/" : location);
     }
 
     /** Write-To-GCS: true/false/1/0/yes/no in any case; absent means false. */
