@@ -63,7 +63,10 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setMaxDeliveryAttempts(20)
                 .setRedeliveryDelay(2000)
                 .setRedeliveryMultiplier(2)
-                .setMaxRedeliveryDelay(60000));
+                .setMaxRedeliveryDelay(60000)
+                // the gateway's queues stay, empty or not, so operators and metrics always find them
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false));
         server = new EmbeddedActiveMQ();
         server.setConfiguration(config);
         server.start();
