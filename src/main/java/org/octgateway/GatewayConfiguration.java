@@ -42,6 +42,7 @@ import org.octgateway.storage.LocalBuckets;
 import org.octgateway.storage.ObjectNames;
 import org.octgateway.storage.ResultPaths;
 import org.octgateway.storage.StorageProviders;
+import org.octgateway.validation.AllowList;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
@@ -81,6 +82,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     String inferenceUrl;
     @PropertyInject(value = "gateway.webhook.secret", defaultValue = "")
     String webhookSecret;
+    @PropertyInject(value = "gateway.webhook.allowed-hosts", defaultValue = "")
+    String webhookAllowedHosts;
+    @PropertyInject(value = "gateway.gcs.allowed-buckets", defaultValue = "")
+    String gcsAllowedBuckets;
+    @PropertyInject(value = "gateway.azure.allowed-containers", defaultValue = "")
+    String azureAllowedContainers;
     @PropertyInject("gateway.result-path-template")
     String resultPathTemplate;
     @PropertyInject("gateway.local.root")
@@ -130,15 +137,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         }, true, false);
         registry.bind("jms", JmsComponent.jmsComponent(connectionFactory));
 
-        QueueHealth queueHealth = new QueueHealth(brokerConnectionFactory);
-        QueueStats queueStats = new QueueStats(registry.findSingleByType(EmbeddedBroker.class), connectionFactory);
+        EmbeddedBroker embeddedBroker = registry.findSingleByType(EmbeddedBroker.class);
+        QueueHealth queueHealth = new QueueHealth(embeddedBroker, brokerConnectionFactory);
+        QueueStats queueStats = new QueueStats(embeddedBroker, connectionFactory);
         GatewayMetrics metrics = new GatewayMetrics(queueStats, jobsQueue, deadLetterQueue);
         bindOperations(camelContext, queueHealth, queueStats, metrics, connectionFactory);
 
         JobQueue jobQueue = new JobQueue(connectionFactory, jobsQueue, json);
         registry.bind("jobQueue", jobQueue);
         registry.bind("queueHealth", queueHealth);
-        registry.bind("requestValidator", new RequestValidator());
+        registry.bind("requestValidator", new RequestValidator(new AllowList(webhookAllowedHosts)));
         Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
@@ -173,9 +181,10 @@ public class GatewayConfiguration implements CamelConfiguration {
      * autowire; a provider that cannot be built is marked unavailable (its endpoints answer 503).
      */
     private void bindStorage(Registry registry, Acceptance acceptance) {
-        registry.bind("gcsEndpoint", new BucketEndpoint("bucket_invocations", gcsBackend, gcsInputBucket, gcsOutputBucket));
+        registry.bind("gcsEndpoint", new BucketEndpoint("bucket_invocations", gcsBackend, gcsInputBucket, gcsOutputBucket,
+                new AllowList(gcsAllowedBuckets)));
         registry.bind("azureEndpoint", new BucketEndpoint("bucket_invocations_azure_uae", azureBackend,
-                azureInputContainer, azureOutputContainer));
+                azureInputContainer, azureOutputContainer, new AllowList(azureAllowedContainers)));
         registry.bind("bucketRequests", new BucketRequests());
         registry.bind("examListing", new ExamListing(acceptance, new ResultPaths(resultPathTemplate)));
         registry.bind("objectNames", new ObjectNames());
@@ -184,24 +193,29 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         StorageProviders providers = new StorageProviders();
         registry.bind("storageProviders", providers);
-        // Tests and embedders may bind their own clients first (e.g. an in-process fake).
+        // Tests and embedders may bind their own clients first (e.g. an in-process fake). A provider no endpoint
+        // uses gets a client that is never called, so its component never goes looking for credentials.
         if (registry.findSingleByType(Storage.class) == null) {
-            try {
-                registry.bind("googleStorage", CloudClients.googleStorage(gcsCredentials, gcsHost, gcsProjectId));
-            } catch (CloudClients.MissingCredentials e) {
-                if ("gcs".equals(gcsBackend)) {
+            Storage storage = CloudClients.unusedGoogleStorage();
+            if ("gcs".equals(gcsBackend)) {
+                try {
+                    storage = CloudClients.googleStorage(gcsCredentials, gcsHost, gcsProjectId);
+                } catch (CloudClients.MissingCredentials e) {
                     providers.markUnavailable("gcs", e.getMessage());
                 }
             }
+            registry.bind("googleStorage", storage);
         }
         if (registry.findSingleByType(BlobServiceClient.class) == null) {
-            try {
-                registry.bind("azureBlobService", CloudClients.azureBlobService(azureConnectionString, azureServiceVersion));
-            } catch (CloudClients.MissingCredentials e) {
-                if ("azure".equals(azureBackend)) {
+            BlobServiceClient blobService = CloudClients.unusedAzureBlobService();
+            if ("azure".equals(azureBackend)) {
+                try {
+                    blobService = CloudClients.azureBlobService(azureConnectionString, azureServiceVersion);
+                } catch (CloudClients.MissingCredentials e) {
                     providers.markUnavailable("azure", e.getMessage());
                 }
             }
+            registry.bind("azureBlobService", blobService);
         }
     }
 

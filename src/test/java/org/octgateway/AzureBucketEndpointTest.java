@@ -1,5 +1,6 @@
 package org.octgateway;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -8,7 +9,12 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobServiceVersion;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * /bucket_invocations_azure_uae on the azure provider (camel-azure-storage-blob) against Azurite,
@@ -45,6 +51,20 @@ class AzureBucketEndpointTest extends BucketEndpointContract {
         if (azurite != null) {
             azurite.close();
         }
+    }
+
+    @Test
+    void resultThatCannotBeWrittenBecomesAnErrorEnvelopeNamingWhere() {
+        store().put(INPUT, "exam5/one.png", TestImages.png(51));
+
+        JsonNode answer = accepted200(invoke("exam5/one.png",
+                Map.of("Write-To-GCS", "true", "Output-Bucket-Name", "no-such-container")));
+
+        JsonNode envelope = awaitEnvelope(hook(), answer.path("request_uuid").asText());
+        assertEquals("error", envelope.path("status").asText(), envelope.toString());
+        assertTrue(envelope.path("result_path").isNull(), "nothing was written, so nothing is announced");
+        String error = envelope.path("error").asText();
+        assertTrue(error.contains("no-such-container") && error.contains("ContainerNotFound"), error);
     }
 
     @Override

@@ -251,6 +251,15 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         return json(answer.body());
     }
 
+    /** A sample's value at /observe/metrics, the series named exactly (with its labels, if any). */
+    double metric(String series) {
+        HttpResponse<String> metrics = send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + peers().managementPort + "/observe/metrics")).GET());
+        return metrics.body().lines().filter(line -> line.startsWith(series + " "))
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " is not exported"));
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);

@@ -18,6 +18,7 @@ public class JsonHttpErrors implements StartupListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final int businessPort;
     private final long maxBodySize;
+    private final java.util.concurrent.atomic.AtomicBoolean installed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public JsonHttpErrors(int businessPort, long maxBodySize) {
         this.businessPort = businessPort;
@@ -30,12 +31,9 @@ public class JsonHttpErrors implements StartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        if (alreadyStarted) {
-            return; // a route (re)started later: the handlers are in place already
-        }
         Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(businessPort));
-        if (router == null) {
-            return;
+        if (router == null || !installed.compareAndSet(false, true)) {
+            return; // no business server, or already installed (this is called again when routes start later)
         }
         // Vert.x answers these in HTML from its own routers; these routes answer them first, in JSON.
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {

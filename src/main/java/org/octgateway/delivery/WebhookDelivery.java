@@ -16,6 +16,7 @@ public class WebhookDelivery {
 
     public static final String WEBHOOK_URL = "gatewayWebhookUrl";
     public static final String REQUEST_UUID = "gatewayRequestUuid";
+    public static final String EXAMINATION_ID = "gatewayExaminationId";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
 
     private final WebhookSigner signer;
@@ -34,9 +35,11 @@ public class WebhookDelivery {
         } else {
             exchange.setProperty(WEBHOOK_URL, message.getHeader(JobSteps.WEBHOOK_URL_HEADER, String.class));
             exchange.setProperty(REQUEST_UUID, message.getHeader(JobSteps.REQUEST_UUID_HEADER, String.class));
+            exchange.setProperty(EXAMINATION_ID, message.getHeader(JobSteps.EXAMINATION_ID_HEADER, String.class));
         }
         String requestUuid = exchange.getProperty(REQUEST_UUID, String.class);
         MDC.put("request_uuid", requestUuid);
+        MDC.put("examination_id", String.valueOf(exchange.getProperty(EXAMINATION_ID, String.class)));
         String body = message.getBody(String.class);
         long timestamp = System.currentTimeMillis() / 1000;
 
@@ -76,6 +79,9 @@ public class WebhookDelivery {
         message.setBody(body);
         message.setHeader(JobSteps.WEBHOOK_URL_HEADER, exchange.getProperty(WEBHOOK_URL, String.class));
         message.setHeader(JobSteps.REQUEST_UUID_HEADER, exchange.getProperty(REQUEST_UUID, String.class));
+        if (exchange.getProperty(EXAMINATION_ID) != null) {
+            message.setHeader(JobSteps.EXAMINATION_ID_HEADER, exchange.getProperty(EXAMINATION_ID, String.class));
+        }
         message.setHeader("GatewayFailure", cause == null ? "unknown" : String.valueOf(cause.getMessage()));
         metrics.webhookDelivery("dead_lettered");
         LOG.warn("Webhook delivery failed for good, kept in the dead-letter queue: {}",

@@ -22,6 +22,7 @@ public class GatewayMetrics implements StartupListener {
     private final QueueStats queueStats;
     private final String jobsQueue;
     private final String deadLetterQueue;
+    private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile MeterRegistry registry = new SimpleMeterRegistry();
 
     public GatewayMetrics(QueueStats queueStats, String jobsQueue, String deadLetterQueue) {
@@ -32,8 +33,8 @@ public class GatewayMetrics implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        if (alreadyStarted) {
-            return; // a route (re)started later, e.g. a YAML reload: the meters exist already
+        if (!registered.compareAndSet(false, true)) {
+            return; // called again when a route (re)starts later, e.g. a YAML reload: the meters exist already
         }
         MeterRegistry camelRegistry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (camelRegistry != null) {

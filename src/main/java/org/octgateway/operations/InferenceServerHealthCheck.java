@@ -7,31 +7,20 @@ import java.net.URI;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Whether the inference server accepts connections. Informational: it shows in the full health output
  * but never makes the gateway unready or unlive (jobs wait in the queue while the model server is down:
  * that is the point of the queue), so an unreachable server reports UNKNOWN, not DOWN.
  */
-public class InferenceServerHealthCheck extends AbstractHealthCheck {
+public class InferenceServerHealthCheck extends InformationalHealthCheck {
 
     private static final int CONNECT_TIMEOUT_MS = 1000;
     private final URI inferenceUrl;
 
     public InferenceServerHealthCheck(String inferenceUrl) {
-        super("gateway", "inference-server");
+        super("inference-server");
         this.inferenceUrl = URI.create(inferenceUrl);
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

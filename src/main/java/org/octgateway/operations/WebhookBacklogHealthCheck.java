@@ -3,14 +3,13 @@ package org.octgateway.operations;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * How many results wait for webhook delivery, and how many failed for good. Informational like
  * {@link InferenceServerHealthCheck}: a backlog over the threshold, or any dead letter, reports UNKNOWN
  * with the counts, never DOWN.
  */
-public class WebhookBacklogHealthCheck extends AbstractHealthCheck {
+public class WebhookBacklogHealthCheck extends InformationalHealthCheck {
 
     private final QueueStats queueStats;
     private final String deliveryQueue;
@@ -18,21 +17,11 @@ public class WebhookBacklogHealthCheck extends AbstractHealthCheck {
     private final long threshold;
 
     public WebhookBacklogHealthCheck(QueueStats queueStats, String deliveryQueue, String deadLetterQueue, long threshold) {
-        super("gateway", "webhook-backlog");
+        super("webhook-backlog");
         this.queueStats = queueStats;
         this.deliveryQueue = deliveryQueue;
         this.deadLetterQueue = deadLetterQueue;
         this.threshold = threshold;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

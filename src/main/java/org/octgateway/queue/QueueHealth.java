@@ -14,17 +14,25 @@ import org.octgateway.api.ErrorResponses;
  */
 public class QueueHealth {
 
+    private final EmbeddedBroker embeddedBroker;
     private final ConnectionFactory probeConnectionFactory;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
-    /** @param probeConnectionFactory a non-caching factory, so a probe really opens a connection */
-    public QueueHealth(ConnectionFactory probeConnectionFactory) {
+    /**
+     * @param embeddedBroker         the embedded broker, asked directly; null with an external broker
+     * @param probeConnectionFactory a non-caching factory for an external broker, so a probe really connects
+     */
+    public QueueHealth(EmbeddedBroker embeddedBroker, ConnectionFactory probeConnectionFactory) {
+        this.embeddedBroker = embeddedBroker;
         this.probeConnectionFactory = probeConnectionFactory;
     }
 
     public boolean canAcceptWork() {
         if (shuttingDown.get()) {
             return false;
+        }
+        if (embeddedBroker != null) {
+            return embeddedBroker.isActive();
         }
         try (Connection connection = probeConnectionFactory.createConnection()) {
             return true;

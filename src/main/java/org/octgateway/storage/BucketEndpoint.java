@@ -1,5 +1,7 @@
 package org.octgateway.storage;
 
+import org.octgateway.validation.AllowList;
+
 /**
  * One bucket endpoint of the API and the storage provider behind it.
  *
@@ -7,6 +9,8 @@ package org.octgateway.storage;
  * @param provider            the provider whose routes serve it: gcs, azure, local, or one an engineer added
  * @param defaultInputBucket  used when the request has no Input-Bucket-Name
  * @param defaultOutputBucket used when the request has no Output-Bucket-Name
+ * @param allowedBuckets      the buckets requests may name (input and output); empty allows any
  */
-public record BucketEndpoint(String name, String provider, String defaultInputBucket, String defaultOutputBucket) {
+public record BucketEndpoint(String name, String provider, String defaultInputBucket, String defaultOutputBucket,
+                             AllowList allowedBuckets) {
 }

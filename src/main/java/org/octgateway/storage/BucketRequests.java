@@ -34,15 +34,16 @@ public class BucketRequests {
         }
         checkObjectName(location);
 
-        String inputBucket = bucket(in, RequestHeaders.INPUT_BUCKET_NAME, endpoint.defaultInputBucket());
-        String outputBucket = bucket(in, RequestHeaders.OUTPUT_BUCKET_NAME, endpoint.defaultOutputBucket());
+        String inputBucket = bucket(in, RequestHeaders.INPUT_BUCKET_NAME, endpoint.defaultInputBucket(), endpoint);
+        String outputBucket = bucket(in, RequestHeaders.OUTPUT_BUCKET_NAME, endpoint.defaultOutputBucket(), endpoint);
         boolean writeResult = parseBoolean(in.getHeader(RequestHeaders.WRITE_TO_GCS, String.class));
 
         BucketRequest request = new BucketRequest(endpoint, inputBucket, location, folder, outputBucket, writeResult);
         exchange.setProperty(BUCKET_REQUEST, request);
-        // The listing request for the provider's list route (see StorageHeaders).
+        // The listing request for the provider's list route (see StorageHeaders). A folder is listed under
+        // "folder/", so that "exam-1/" does not also list "exam-10/"; a bare name may be an object or a folder.
         in.setHeader(StorageHeaders.BUCKET, inputBucket);
-        in.setHeader(StorageHeaders.PREFIX, location);
+        in.setHeader(StorageHeaders.PREFIX, folder && !location.isEmpty() ? location + "/" : location);
     }
 
     /** Write-To-GCS: true/false/1/0/yes/no in any case; absent means false. */
@@ -58,7 +59,7 @@ public class BucketRequests {
         };
     }
 
-    private static String bucket(Message in, String header, String defaultBucket) {
+    private static String bucket(Message in, String header, String defaultBucket, BucketEndpoint endpoint) {
         String value = in.getHeader(header, String.class);
         if (value == null || value.isBlank()) {
             if (defaultBucket == null || defaultBucket.isBlank()) {
@@ -70,6 +71,10 @@ public class BucketRequests {
         if (!BUCKET_NAME.matcher(bucket).matches()) {
             throw ApiError.invalidHeader(header,
                     "is not a valid bucket or container name (3 or more lower-case letters, digits, '-', '_' or '.').");
+        }
+        if (!endpoint.allowedBuckets().allows(bucket)) {
+            throw new ApiError(403, "bucket_not_allowed", "The " + header + " '" + bucket
+                    + "' is not one this endpoint may use (its allowed-buckets setting).");
         }
         return bucket;
     }

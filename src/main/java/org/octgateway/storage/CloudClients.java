@@ -57,6 +57,20 @@ public final class CloudClients {
         return options.build().getService();
     }
 
+    /**
+     * A client for a provider no endpoint uses: bound so the storage component never builds a default one
+     * (which would look for credentials, and on a cloud VM probe its metadata server). It is never called.
+     */
+    public static Storage unusedGoogleStorage() {
+        return StorageOptions.newBuilder().setProjectId("unused").setHost("http://unused.invalid")
+                .setCredentials(NoCredentials.getInstance()).build().getService();
+    }
+
+    /** Like {@link #unusedGoogleStorage()}, for the Azure component. */
+    public static BlobServiceClient unusedAzureBlobService() {
+        return new BlobServiceClientBuilder().endpoint("http://unused.invalid").buildClient();
+    }
+
     public static BlobServiceClient azureBlobService(String connectionString, String serviceVersion)
             throws MissingCredentials {
         if (connectionString.isBlank()) {

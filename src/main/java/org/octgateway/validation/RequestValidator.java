@@ -9,6 +9,12 @@ public class RequestValidator {
 
     public static final String JOB_REQUEST = "gatewayJobRequest";
 
+    private final AllowList allowedWebhookHosts;
+
+    public RequestValidator(AllowList allowedWebhookHosts) {
+        this.allowedWebhookHosts = allowedWebhookHosts;
+    }
+
     /** Validates the headers of {@code POST /invocations}. */
     public void validateUpload(Exchange exchange) {
         validate(exchange, InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING);
@@ -21,7 +27,7 @@ public class RequestValidator {
 
     private void validate(Exchange exchange, String nerveCropZoneKey) {
         Message in = exchange.getMessage();
-        String webhookUrl = WebhookUrl.validate(in.getHeader(RequestHeaders.WEBHOOK_URL, String.class));
+        String webhookUrl = WebhookUrl.validate(in.getHeader(RequestHeaders.WEBHOOK_URL, String.class), allowedWebhookHosts);
         String parameters = InferenceParameters.validate(
                 in.getHeader(RequestHeaders.INFERENCE_PARAMETERS, String.class), nerveCropZoneKey);
         String examinationId = in.getHeader(RequestHeaders.EXAMINATION_ID, String.class);

@@ -7,13 +7,13 @@ import java.util.Locale;
 import org.octgateway.api.ApiError;
 import org.octgateway.api.RequestHeaders;
 
-/** Checks a Webhook-Url header: an absolute http(s) URL with a host. */
+/** Checks a Webhook-Url header: an absolute http(s) URL with a host the gateway may call. */
 public final class WebhookUrl {
 
     private WebhookUrl() {
     }
 
-    public static String validate(String value) {
+    public static String validate(String value, AllowList allowedHosts) {
         if (value == null || value.isBlank()) {
             throw ApiError.missingHeader(RequestHeaders.WEBHOOK_URL);
         }
@@ -32,6 +32,10 @@ public final class WebhookUrl {
         }
         if (uri.getUserInfo() != null) {
             throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "must not carry credentials.");
+        }
+        if (!allowedHosts.allows(uri.getHost())) {
+            throw new ApiError(403, "webhook_host_not_allowed", "The Webhook-Url host '" + uri.getHost()
+                    + "' is not in the gateway's allowed webhook hosts (gateway.webhook.allowed-hosts).");
         }
         return uri.toString();
     }

@@ -29,9 +29,12 @@ public class JobSteps {
     public static final String RESULT = "gatewayResult";
     /** Set while the image is being fetched from storage, so a failure there is reported as such. */
     public static final String FETCHING = "gatewayFetchingImage";
+    /** Set while the result is being written to the output bucket, so a failure there is reported as such. */
+    public static final String WRITING = "gatewayWritingResult";
     /** Headers of a delivery message: where it goes and its idempotency key. */
     public static final String WEBHOOK_URL_HEADER = "GatewayWebhookUrl";
     public static final String REQUEST_UUID_HEADER = "GatewayRequestUuid";
+    public static final String EXAMINATION_ID_HEADER = "GatewayExaminationId";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
@@ -108,6 +111,7 @@ public class JobSteps {
         JsonNode result = exchange.getProperty(RESULT, JsonNode.class);
         setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
                 job.filename(), ResultEnvelope.COMPLETED, job.resultPath(), result, null, Instant.now().toString()));
+        exchange.setProperty(WRITING, job.writesResult());
         metrics.jobCompleted(job.endpoint(), ResultEnvelope.COMPLETED);
         LOG.info("Job completed");
     }
@@ -116,10 +120,16 @@ public class JobSteps {
     public void errorEnvelope(Exchange exchange) throws JsonProcessingException {
         Job job = exchange.getProperty(JOB, Job.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = exchange.getProperty(FETCHING, false, Boolean.class)
-                ? "the image '" + job.objectName() + "' could not be read from " + job.source() + " bucket '"
-                  + job.bucket() + "' (it may have been moved or deleted)"
-                : describe(cause);
+        String reason;
+        if (exchange.getProperty(FETCHING, false, Boolean.class)) {
+            reason = "the image '" + job.objectName() + "' could not be read from " + job.source() + " bucket '"
+                    + job.bucket() + "' (it may have been moved or deleted)";
+        } else if (exchange.getProperty(WRITING, false, Boolean.class)) {
+            reason = "the result could not be written to " + job.source() + " bucket '" + job.outputBucket()
+                    + "' at " + job.resultPath() + " (" + storageCause(cause) + ")";
+        } else {
+            reason = describe(cause);
+        }
         if (cause != null) {
             LOG.debug("Job failure cause", cause);
         }
@@ -134,6 +144,9 @@ public class JobSteps {
         message.getHeaders().clear();
         message.setHeader(WEBHOOK_URL_HEADER, job.webhookUrl());
         message.setHeader(REQUEST_UUID_HEADER, job.requestUuid());
+        if (job.examinationId() != null) {
+            message.setHeader(EXAMINATION_ID_HEADER, job.examinationId());
+        }
         message.setBody(json.writeValueAsString(envelope));
     }
 
@@ -164,6 +177,19 @@ public class JobSteps {
         message.setHeader(StorageHeaders.BUCKET, job.outputBucket());
         message.setHeader(StorageHeaders.OBJECT_NAME, job.resultPath());
         LOG.info("Writing the result to {} bucket '{}' at {}", job.source(), job.outputBucket(), job.resultPath());
+    }
+
+    /** What a storage SDK said, in a few words (its error code, not its XML or stack trace). */
+    static String storageCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof com.azure.storage.blob.models.BlobStorageException blob) {
+                return "Azure answered " + blob.getStatusCode() + " " + blob.getErrorCode();
+            }
+            if (t instanceof com.google.cloud.storage.StorageException gcs) {
+                return "GCS answered " + gcs.getCode() + " " + gcs.getReason();
+            }
+        }
+        return cause == null ? "unknown error" : cause.getClass().getSimpleName();
     }
 
     /** Plain words for the caller; never a stack trace. */

@@ -1,5 +1,6 @@
 package org.octgateway.worker;
 
+import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -34,21 +35,26 @@ public class WorkerRoutes extends RouteBuilder {
                 .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
                 .toD("direct:storage-${exchangeProperty.gatewayJob.source}-fetch");
 
-        // The result is written before the webhook announces it (a sequential multicast stops at a failed write).
+        // The result is written before the webhook announces it: store, then announce, in that order (a failed
+        // write stops here, so a webhook never announces a result_path that was not written).
         from("direct:publish-result").routeId("publish-result")
                 .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
-                .multicast().stopOnException()
-                    .to("direct:store-result")
-                    .to("direct:announce-result")
-                .end();
+                .to("direct:store-result")
+                .to("direct:announce-result");
 
-        // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the envelope.
+        // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the
+        // envelope; the envelope and its delivery headers stay as they were for the announcement.
         from("direct:store-result").routeId("store-result")
                 .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
                 .filter(method("jobSteps", "writesResult"))
-                    .bean("jobSteps", "writeRequest")
-                    .toD("direct:storage-${exchangeProperty.gatewayJob.source}-write")
+                    .enrich("direct:write-result", AggregationStrategies.useOriginal())
+                    .removeProperty(JobSteps.WRITING)
                 .end();
+
+        from("direct:write-result").routeId("write-result")
+                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
+                .bean("jobSteps", "writeRequest")
+                .toD("direct:storage-${exchangeProperty.gatewayJob.source}-write");
 
         from("direct:job-failed").routeId("job-failed")
                 .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
