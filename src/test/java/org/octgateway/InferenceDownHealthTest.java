@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,14 @@ class InferenceDownHealthTest extends GatewayTestSupport {
     @BeforeAll
     void webhooksAnswer() {
         webhooks().stubFor(any(anyUrl()).willReturn(ok()));
+    }
+
+    /** The jobs sleep in their 60 s retry delay at the end: do not wait for them when the class stops the gateway. */
+    @AfterAll
+    void shortShutdown() {
+        if (context != null) {
+            context.getShutdownStrategy().setTimeout(1);
+        }
     }
 
     @Test
