@@ -14,6 +14,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.octgateway.api.Acceptance;
 import org.octgateway.api.BusinessPortHttpEngine;
@@ -126,6 +127,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         // Consumers are long-lived in the listener containers; caching them here would strand prefetched jobs.
         connectionFactory.setCacheConsumers(false);
         connectionFactory.setSessionCacheSize(20);
+        // Close the shared connection before the embedded broker stops (services stop in reverse order), or the
+        // broker's shutdown disconnects it and Spring logs the disconnect with a stack trace on every SIGTERM.
+        camelContext.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                connectionFactory.destroy();
+            }
+        }, true, false);
         registry.bind("jms", JmsComponent.jmsComponent(connectionFactory));
 
         EmbeddedBroker embeddedBroker = registry.findSingleByType(EmbeddedBroker.class);

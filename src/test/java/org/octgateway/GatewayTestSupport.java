@@ -211,6 +211,46 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         }
     }
 
+    // ---- the management port (health, metrics, Jolokia) ---------------------------------------------
+
+    URI management(String path) {
+        return URI.create("http://localhost:" + peers().managementPort + path);
+    }
+
+    HttpResponse<String> getManagement(String path) {
+        return send(HttpRequest.newBuilder(management(path)).GET());
+    }
+
+    /** The full health output, with each check's details ({@code data=true}), as JSON. */
+    JsonNode fullHealth() {
+        HttpResponse<String> answer = getManagement("/observe/health?exposureLevel=full&data=true");
+        return json(answer.body());
+    }
+
+    /** One check of the full health output, or a missing node. */
+    JsonNode healthCheck(String name) {
+        for (JsonNode check : fullHealth().path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** The value of one Prometheus series at /observe/metrics, e.g. {@code gateway_dead_letters}. */
+    Optional<Double> metricValue(String series) {
+        return Prometheus.value(getManagement("/observe/metrics").body(), series);
+    }
+
+    /** POSTs one Jolokia request (JSON) to /observe/jolokia and returns Jolokia's JSON answer. */
+    JsonNode jolokia(String request) {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(management("/observe/jolokia"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(request)));
+        assertEquals(200, answer.statusCode(), answer.body()); // Jolokia reports errors in the JSON "status"
+        return json(answer.body());
+    }
+
     /** A sample's value at /observe/metrics, the series named exactly (with its labels, if any). */
     double metric(String series) {
         HttpResponse<String> metrics = send(HttpRequest.newBuilder(

@@ -1,0 +1,39 @@
+package org.octgateway;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads the Prometheus text format an operator's scraper reads. */
+final class Prometheus {
+
+    private Prometheus() {
+    }
+
+    /** Every series (name with its labels, as printed) and its value; comment lines skipped. */
+    static Map<String, Double> series(String text) {
+        Map<String, Double> series = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            try {
+                series.put(line.substring(0, space).trim(), Double.parseDouble(line.substring(space + 1).trim()));
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                // not a sample line
+            }
+        }
+        return series;
+    }
+
+    /** The value of {@code series} (exactly as printed, labels in the exporter's order). */
+    static Optional<Double> value(String text, String series) {
+        return Optional.ofNullable(series(text).get(series));
+    }
+
+    /** Whether any sample belongs to metric {@code name} (with or without labels). */
+    static boolean hasMetric(String text, String name) {
+        return series(text).keySet().stream().anyMatch(s -> s.equals(name) || s.startsWith(name + "{"));
+    }
+}
