@@ -170,7 +170,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("webhookBacklogHealthCheck",
                 new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, webhookBacklogThreshold));
         camelContext.addStartupListener(metrics);
-        camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize));
+        camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize, queueHealth::isShuttingDown));
         DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
         registry.bind("deadLetters", deadLetters);
         camelContext.getManagementStrategy().addEventNotifier(new GatewayLifecycle(queueHealth, deadLetters));

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGTERM to the real jar with two inference calls in flight (3 s each, concurrency 2) and four jobs queued:
- * /ping stops answering 200 at once, the in-flight jobs finish and are delivered, the process exits 0 within
+ * /ping stops answering 200 at once, the in-flight jobs finish (their results wait in the delivery queue), the process exits (0, or 143 as the JVM reports SIGTERM) within
  * camel.main.shutdownTimeout with no stack trace in its log, and a restart on the same data dir delivers the
  * four queued jobs.
  */
@@ -135,6 +135,9 @@ class GracefulShutdownIT {
         assertTrue(pingTimeline.stream().dropWhile(p -> p.endsWith(" 200")).noneMatch(p -> p.endsWith(" 200")),
                 "/ping answered 200 again after SIGTERM: " + pingTimeline);
         assertTrue(pingTimeline.stream().anyMatch(p -> p.endsWith(" 503")), "/ping never answered 503: " + pingTimeline);
+        assertTrue(pingTimeline.stream().noneMatch(p -> p.endsWith(" 404")),
+                "/ping answered 404 while shutting down (503 or a refused connection expected): " + pingTimeline);
+
         assertTrue(readyTimeline.stream().dropWhile(p -> p.endsWith(" 200")).noneMatch(p -> p.endsWith(" 200")),
                 "readiness answered 200 again after SIGTERM: " + readyTimeline);
         // the in-flight inference calls finished (logged with their request_uuid) before the process ended

@@ -1,9 +1,7 @@
 package org.octgateway.api;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,7 +23,8 @@ import org.slf4j.MDC;
  */
 public class Acceptance {
 
-    public static final String JOBS = "gatewayJobs";
+    /** The status of an accepted job, as the service this gateway replaces answered it. */
+    private static final String SENT = "sent";
     private static final Logger LOG = LoggerFactory.getLogger(Acceptance.class);
 
     private final JobQueue jobQueue;
@@ -49,11 +48,7 @@ public class Acceptance {
                 System.currentTimeMillis());
         enqueue(List.of(job), image.bytes());
 
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("filename", job.filename());
-        answer.put("status", "sent");
-        answer.put("request_uuid", job.requestUuid());
-        respond(exchange, answer);
+        respond(exchange, new Answers.UploadSent(job.filename(), SENT, job.requestUuid()));
     }
 
     /**
@@ -62,7 +57,6 @@ public class Acceptance {
      */
     public void acceptBucketJobs(Exchange exchange, List<Job> jobs, boolean folder) throws JsonProcessingException {
         enqueue(jobs, null);
-        Map<String, Object> answer = new LinkedHashMap<>();
         if (folder) {
             List<String> filenames = new ArrayList<>(jobs.size());
             List<String> resultPaths = new ArrayList<>(jobs.size());
@@ -72,21 +66,14 @@ public class Acceptance {
                 resultPaths.add(job.resultPath());
                 uuids.add(job.requestUuid());
             }
-            answer.put("filename", filenames);
-            answer.put("status", "sent");
-            answer.put("result_path", resultPaths);
-            answer.put("request_uuid", uuids);
+            respond(exchange, new Answers.FolderSent(filenames, SENT, resultPaths, uuids));
         } else {
             Job job = jobs.get(0);
-            answer.put("filename", job.filename());
-            answer.put("status", "sent");
-            answer.put("result_path", job.resultPath());
-            answer.put("request_uuid", job.requestUuid());
+            respond(exchange, new Answers.ObjectSent(job.filename(), SENT, job.resultPath(), job.requestUuid()));
         }
-        respond(exchange, answer);
     }
 
-    private void respond(Exchange exchange, Map<String, Object> answer) throws JsonProcessingException {
+    private void respond(Exchange exchange, Object answer) throws JsonProcessingException {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -101,7 +88,7 @@ public class Acceptance {
         for (Job job : jobs) {
             metrics.jobAccepted(job.endpoint());
             try (MDC.MDCCloseable a = MDC.putCloseable("request_uuid", job.requestUuid());
-                 MDC.MDCCloseable b = MDC.putCloseable("examination_id", String.valueOf(job.examinationId()))) {
+                 MDC.MDCCloseable b = MDC.putCloseable("examination_id", java.util.Objects.toString(job.examinationId(), "-"))) {
                 LOG.info("Job accepted: endpoint={} source={} filename={}", job.endpoint(), job.source(), job.filename());
             }
         }

@@ -25,12 +25,8 @@ public class ApiError extends RuntimeException {
     }
 
     /** The JSON error body: {@code {"status":"error","error":<code>,"message":<plain words>}}. */
-    public java.util.Map<String, Object> body() {
-        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("status", "error");
-        body.put("error", code);
-        body.put("message", getMessage());
-        return body;
+    public Answers.Error body() {
+        return new Answers.Error("error", code, getMessage());
     }
 
     public static ApiError missingHeader(String header) {

@@ -11,18 +11,20 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /**
  * JSON bodies for the errors the HTTP server would otherwise answer in HTML before any route runs:
  * a body over {@code camel.server.maxBodySize} (413, judged by Content-Length before the body is read)
- * and an unknown path or method (404).
+ * and an unknown path or method (404; 503 while shutting down, when the REST routes have already stopped).
  */
 public class JsonHttpErrors implements StartupListener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final int businessPort;
     private final long maxBodySize;
+    private final java.util.function.BooleanSupplier shuttingDown;
     private final java.util.concurrent.atomic.AtomicBoolean installed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public JsonHttpErrors(int businessPort, long maxBodySize) {
+    public JsonHttpErrors(int businessPort, long maxBodySize, java.util.function.BooleanSupplier shuttingDown) {
         this.businessPort = businessPort;
         this.maxBodySize = maxBodySize;
+        this.shuttingDown = shuttingDown;
     }
 
     @Override
@@ -45,8 +47,14 @@ public class JsonHttpErrors implements StartupListener {
                 ctx.next();
             }
         });
-        router.route().last().handler(ctx -> answer(ctx, 404, "not_found",
-                "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+        // During shutdown the REST routes are gone before the HTTP server is: say 503, not 404, meanwhile.
+        router.route().last().handler(ctx -> {
+            if (shuttingDown.getAsBoolean()) {
+                answer(ctx, 503, "shutting_down", "The gateway is shutting down; try again shortly.");
+            } else {
+                answer(ctx, 404, "not_found", "No such endpoint: " + ctx.request().method() + " " + ctx.request().path());
+            }
+        });
     }
 
     private static void answer(RoutingContext ctx, int status, String code, String message) {

@@ -39,7 +39,7 @@ public class WebhookDelivery {
         }
         String requestUuid = exchange.getProperty(REQUEST_UUID, String.class);
         MDC.put("request_uuid", requestUuid);
-        MDC.put("examination_id", String.valueOf(exchange.getProperty(EXAMINATION_ID, String.class)));
+        MDC.put("examination_id", java.util.Objects.toString(exchange.getProperty(EXAMINATION_ID, String.class), "-"));
         String body = message.getBody(String.class);
         long timestamp = System.currentTimeMillis() / 1000;
 

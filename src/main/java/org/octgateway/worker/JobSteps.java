@@ -56,7 +56,7 @@ public class JobSteps {
         Job job = json.readValue(exchange.getMessage().getHeader(JobQueue.JOB_PROPERTY, String.class), Job.class);
         exchange.setProperty(JOB, job);
         MDC.put("request_uuid", job.requestUuid());
-        MDC.put("examination_id", String.valueOf(job.examinationId()));
+        MDC.put("examination_id", java.util.Objects.toString(job.examinationId(), "-"));
     }
 
     /** Sends the image bytes with only the headers the inference server is meant to see. */
