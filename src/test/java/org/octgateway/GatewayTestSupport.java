@@ -227,6 +227,17 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         return json(answer.body());
     }
 
+    /** Readiness, liveness and overall health all answer 200, overall "UP". */
+    void assertReadyLiveAndUp() {
+        HttpResponse<String> ready = getManagement("/observe/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        HttpResponse<String> live = getManagement("/observe/health/live");
+        assertEquals(200, live.statusCode(), live.body());
+        HttpResponse<String> health = getManagement("/observe/health");
+        assertEquals(200, health.statusCode(), health.body());
+        assertEquals("UP", json(health.body()).path("status").asText(), health.body());
+    }
+
     /** One check of the full health output, or a missing node. */
     JsonNode healthCheck(String name) {
         for (JsonNode check : fullHealth().path("checks")) {
@@ -249,15 +260,6 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
                 .POST(HttpRequest.BodyPublishers.ofString(request)));
         assertEquals(200, answer.statusCode(), answer.body()); // Jolokia reports errors in the JSON "status"
         return json(answer.body());
-    }
-
-    /** A sample's value at /observe/metrics, the series named exactly (with its labels, if any). */
-    double metric(String series) {
-        HttpResponse<String> metrics = send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + peers().managementPort + "/observe/metrics")).GET());
-        return metrics.body().lines().filter(line -> line.startsWith(series + " "))
-                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
-                .findFirst().orElseThrow(() -> new AssertionError(series + " is not exported"));
     }
 
     static int freePort() {

@@ -57,13 +57,7 @@ class InferenceDownHealthTest extends GatewayTestSupport {
         assertTrue(envelopesAt(HOOK, uuid).isEmpty(), "no result can exist while the inference server is down");
 
         // ready and UP, but the full output names the cause
-        HttpResponse<String> ready = getManagement("/observe/health/ready");
-        assertEquals(200, ready.statusCode(), ready.body());
-        HttpResponse<String> live = getManagement("/observe/health/live");
-        assertEquals(200, live.statusCode(), live.body());
-        HttpResponse<String> health = getManagement("/observe/health");
-        assertEquals(200, health.statusCode(), health.body());
-        assertEquals("UP", json(health.body()).path("status").asText(), health.body());
+        assertReadyLiveAndUp();
         JsonNode inferenceServer = healthCheck("inference-server");
         assertNotEquals("UP", inferenceServer.path("status").asText(), fullHealth().toString());
         assertEquals("UNKNOWN", inferenceServer.path("status").asText(), inferenceServer.toString());

@@ -94,7 +94,7 @@ class LocalBucketEndpointTest extends BucketEndpointContract {
             assertEquals(expected, texts(answer.path("filename")));
             assertEquals(1000, answer.path("request_uuid").size());
             assertEquals(1000, texts(answer.path("request_uuid")).stream().distinct().count(), "one uuid per image");
-            assertEquals(1000.0, metric("gateway_queue_backlog"), "every job is on the durable queue");
+            assertEquals(1000.0, metricValue("gateway_queue_backlog").orElseThrow(), "every job is on the durable queue");
         } finally {
             context.getRouteController().startRoute("job-worker");
         }

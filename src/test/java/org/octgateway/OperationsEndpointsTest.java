@@ -69,13 +69,7 @@ class OperationsEndpointsTest extends GatewayTestSupport {
 
     @Test
     void readinessLivenessAndOverallHealthAreUp() {
-        HttpResponse<String> ready = getManagement("/observe/health/ready");
-        assertEquals(200, ready.statusCode(), ready.body());
-        HttpResponse<String> live = getManagement("/observe/health/live");
-        assertEquals(200, live.statusCode(), live.body());
-        HttpResponse<String> health = getManagement("/observe/health");
-        assertEquals(200, health.statusCode(), health.body());
-        assertEquals("UP", json(health.body()).path("status").asText(), health.body());
+        assertReadyLiveAndUp();
     }
 
     @Test
