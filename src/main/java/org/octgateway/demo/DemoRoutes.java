@@ -1,13 +1,25 @@
 package org.octgateway.demo;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import io.vertx.core.net.SocketAddress;
+import org.apache.camel.Exchange;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
+import org.octgateway.api.ApiError;
+import org.octgateway.api.ErrorResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The demo peers served by the gateway itself when {@code gateway.demo.enabled=true}, so the default
  * configuration runs end to end on one machine: a stand-in inference server and a webhook sink.
  */
 public class DemoRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRoutes.class);
 
     @PropertyInject(value = "gateway.demo.enabled", defaultValue = "false")
     boolean enabled;
@@ -17,16 +29,39 @@ public class DemoRoutes extends RouteBuilder {
         if (!enabled) {
             return;
         }
+        LOG.warn("Demo peers are on (gateway.demo.enabled=true): a stand-in inference server and a webhook sink at /demo, "
+                + "answering this machine only. Turn them off for real deployments.");
         rest("/demo").id("demo-api").apiDocs(false)
                 .post("/inference").id("demo-inference-api").to("direct:demo-inference")
                 .post("/webhook").id("demo-webhook-api").to("direct:demo-webhook-receive")
                 .get("/webhook").id("demo-webhook-list-api").to("direct:demo-webhook-list");
 
+        // The sink keeps results: only this machine may reach the demo peers, even if the setting is left on.
         from("direct:demo-inference").routeId("demo-inference")
+                .routeConfigurationId(ErrorResponses.REST_ERRORS)
+                .process(DemoRoutes::requireLoopbackCaller)
                 .bean("demoImageFacts", "describe");
         from("direct:demo-webhook-receive").routeId("demo-webhook-receive")
+                .routeConfigurationId(ErrorResponses.REST_ERRORS)
+                .process(DemoRoutes::requireLoopbackCaller)
                 .bean("demoWebhookSink", "receive");
         from("direct:demo-webhook-list").routeId("demo-webhook-list")
+                .routeConfigurationId(ErrorResponses.REST_ERRORS)
+                .process(DemoRoutes::requireLoopbackCaller)
                 .bean("demoWebhookSink", "list");
+    }
+
+    static void requireLoopbackCaller(Exchange exchange) {
+        Object remote = exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
+        String host = remote instanceof SocketAddress address ? address.hostAddress() : null;
+        boolean loopback;
+        try {
+            loopback = host != null && InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new ApiError(403, "demo_local_only", "The demo peers answer only this machine.");
+        }
     }
 }
