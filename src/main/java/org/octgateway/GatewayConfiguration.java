@@ -10,7 +10,6 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
@@ -80,6 +79,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     String deadLetterQueue;
     @PropertyInject("gateway.inference.url")
     String inferenceUrl;
+    @PropertyInject("gateway.webhook.max-attempts")
+    int webhookMaxAttempts;
+    @PropertyInject("gateway.webhook.retry-delay-ms")
+    long webhookRetryDelayMs;
+    @PropertyInject("gateway.webhook.max-retry-delay-ms")
+    long webhookMaxRetryDelayMs;
     @PropertyInject(value = "gateway.webhook.secret", defaultValue = "")
     String webhookSecret;
     @PropertyInject(value = "gateway.webhook.allowed-hosts", defaultValue = "")
@@ -151,9 +156,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
 
-        WebhookDelivery webhookDelivery = new WebhookDelivery(new WebhookSigner(webhookSecret), metrics);
-        registry.bind("webhookDelivery", webhookDelivery);
-        registry.bind("webhookResigner", (Processor) webhookDelivery::prepare);
+        registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts));
 
         bindStorage(registry, acceptance);
 
@@ -223,7 +226,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private ConnectionFactory brokerConnectionFactory(CamelContext camelContext) throws Exception {
         ActiveMQConnectionFactory factory;
         if (brokerUrl == null || brokerUrl.isBlank()) {
-            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue);
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue, deliveryQueue,
+                    new EmbeddedBroker.Redelivery(webhookMaxAttempts, webhookRetryDelayMs, webhookMaxRetryDelayMs));
             broker.start();
             camelContext.addService(broker, true, false);
             camelContext.getRegistry().bind("embeddedBroker", broker);

@@ -11,49 +11,48 @@ import org.slf4j.MDC;
 /**
  * Shapes a queued result envelope into the webhook request (routes/delivery.yaml) and records what
  * became of it. The webhook sees only Content-Type and the Standard Webhooks headers.
+ * <p>
+ * Every attempt is one delivery of the queued message: a failed attempt rolls the message back and the
+ * broker redelivers it after its backoff, so a webhook that is down holds no consumer thread meanwhile.
  */
 public class WebhookDelivery {
 
     public static final String WEBHOOK_URL = "gatewayWebhookUrl";
     public static final String REQUEST_UUID = "gatewayRequestUuid";
     public static final String EXAMINATION_ID = "gatewayExaminationId";
+    public static final String ATTEMPT = "gatewayDeliveryAttempt";
+    /** The broker counts deliveries of a message (1 for the first) in this JMS property. */
+    private static final String DELIVERY_COUNT = "JMSXDeliveryCount";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
 
     private final WebhookSigner signer;
     private final GatewayMetrics metrics;
+    private final int maxAttempts;
 
-    public WebhookDelivery(WebhookSigner signer, GatewayMetrics metrics) {
+    public WebhookDelivery(WebhookSigner signer, GatewayMetrics metrics, int maxAttempts) {
         this.signer = signer;
         this.metrics = metrics;
+        this.maxAttempts = maxAttempts;
     }
 
-    /** Called before the first attempt and before every retry, so the timestamp and signature are fresh. */
+    /** Called for every attempt, so the timestamp and signature are always fresh. */
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
-        if (exchange.getProperty(WEBHOOK_URL) != null) {
+        int attempt = message.getHeader(DELIVERY_COUNT, 1, Integer.class);
+        exchange.setProperty(ATTEMPT, attempt);
+        if (attempt > 1) {
             metrics.webhookDelivery("retried");
-        } else {
-            exchange.setProperty(WEBHOOK_URL, message.getHeader(JobSteps.WEBHOOK_URL_HEADER, String.class));
-            exchange.setProperty(REQUEST_UUID, message.getHeader(JobSteps.REQUEST_UUID_HEADER, String.class));
-            exchange.setProperty(EXAMINATION_ID, message.getHeader(JobSteps.EXAMINATION_ID_HEADER, String.class));
         }
+        exchange.setProperty(WEBHOOK_URL, message.getHeader(JobSteps.WEBHOOK_URL_HEADER, String.class));
+        exchange.setProperty(REQUEST_UUID, message.getHeader(JobSteps.REQUEST_UUID_HEADER, String.class));
+        exchange.setProperty(EXAMINATION_ID, message.getHeader(JobSteps.EXAMINATION_ID_HEADER, String.class));
         String requestUuid = exchange.getProperty(REQUEST_UUID, String.class);
         MDC.put("request_uuid", requestUuid);
         MDC.put("examination_id", java.util.Objects.toString(exchange.getProperty(EXAMINATION_ID, String.class), "-"));
         String body = message.getBody(String.class);
         long timestamp = System.currentTimeMillis() / 1000;
 
-        // The error handler counts attempts in these headers: clearing them would make every retry the first
-        // (the webhook would be retried forever and never reach the dead-letter queue).
-        Object redeliveryCounter = message.getHeader(Exchange.REDELIVERY_COUNTER);
-        Object redeliveryMaxCounter = message.getHeader(Exchange.REDELIVERY_MAX_COUNTER);
-        Object redelivered = message.getHeader(Exchange.REDELIVERED);
         message.getHeaders().clear();
-        if (redeliveryCounter != null) {
-            message.setHeader(Exchange.REDELIVERY_COUNTER, redeliveryCounter);
-            message.setHeader(Exchange.REDELIVERY_MAX_COUNTER, redeliveryMaxCounter);
-            message.setHeader(Exchange.REDELIVERED, redelivered);
-        }
         message.setBody(body);
         message.setHeader(Exchange.HTTP_URI, exchange.getProperty(WEBHOOK_URL, String.class));
         message.setHeader(Exchange.HTTP_METHOD, "POST");
@@ -63,6 +62,18 @@ public class WebhookDelivery {
         if (signer.isEnabled()) {
             message.setHeader("webhook-signature", signer.sign(requestUuid, timestamp, body));
         }
+    }
+
+    /** Whether the attempt that just failed was the last one allowed (gateway.webhook.max-attempts). */
+    public boolean isLastAttempt(Exchange exchange) {
+        return exchange.getProperty(ATTEMPT, 1, Integer.class) >= maxAttempts;
+    }
+
+    /** A failed attempt that the broker will retry after its backoff. */
+    public void willRetry(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("Webhook delivery attempt {} of {} failed ({}); the broker redelivers it after its backoff",
+                exchange.getProperty(ATTEMPT), maxAttempts, cause == null ? "unknown" : cause.getMessage());
     }
 
     public void delivered(Exchange exchange) {
