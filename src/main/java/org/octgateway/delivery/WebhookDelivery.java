@@ -2,6 +2,7 @@ package org.octgateway.delivery;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
@@ -73,7 +74,22 @@ public class WebhookDelivery {
     public void willRetry(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.warn("Webhook delivery attempt {} of {} failed ({}); the broker redelivers it after its backoff",
-                exchange.getProperty(ATTEMPT), maxAttempts, cause == null ? "unknown" : cause.getMessage());
+                exchange.getProperty(ATTEMPT), maxAttempts, failure(cause));
+    }
+
+    /**
+     * What went wrong, without the webhook URL: its query string may carry the caller's token, and it is
+     * known from the envelope's own record anyway.
+     */
+    static String failure(Throwable cause) {
+        if (cause instanceof HttpOperationFailedException http) {
+            return "the webhook answered HTTP " + http.getStatusCode();
+        }
+        if (cause == null) {
+            return "unknown";
+        }
+        String message = cause.getMessage() == null ? "" : ": " + cause.getMessage().replaceAll("https?://\\S+", "<webhook>");
+        return cause.getClass().getSimpleName() + message;
     }
 
     public void delivered(Exchange exchange) {
@@ -93,9 +109,9 @@ public class WebhookDelivery {
         if (exchange.getProperty(EXAMINATION_ID) != null) {
             message.setHeader(JobSteps.EXAMINATION_ID_HEADER, exchange.getProperty(EXAMINATION_ID, String.class));
         }
-        message.setHeader("GatewayFailure", cause == null ? "unknown" : String.valueOf(cause.getMessage()));
+        message.setHeader("GatewayFailure", failure(cause));
         metrics.webhookDelivery("dead_lettered");
         LOG.warn("Webhook delivery failed for good, kept in the dead-letter queue: {}",
-                cause == null ? "unknown" : cause.getMessage());
+                failure(cause));
     }
 }
