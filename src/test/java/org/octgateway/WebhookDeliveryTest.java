@@ -85,8 +85,8 @@ class WebhookDeliveryTest extends GatewayTestSupport {
 
     @Test
     void webhookFailingEveryTimeIsTriedMaxAttemptsThenDeadLettered() throws Exception {
-        String hook = "/hooks/always-down";
-        webhooks().stubFor(post(urlPathEqualTo(hook)).willReturn(serverError()));
+        String hook = "/hooks/always-down?token=caller-secret-123";
+        webhooks().stubFor(post(urlPathEqualTo("/hooks/always-down")).willReturn(serverError()));
 
         String uuid = upload(hook);
 
@@ -94,6 +94,9 @@ class WebhookDeliveryTest extends GatewayTestSupport {
                 .until(() -> deadLetter(uuid), Optional::isPresent).get();
         assertEquals(3, deliveriesTo(hook).size(), "gateway.webhook.max-attempts=3");
         assertEquals(webhookUrl(hook), deadLetter.getStringProperty("GatewayWebhookUrl"));
+        String reason = deadLetter.getStringProperty("GatewayFailure");
+        assertTrue(reason.contains("500") && !reason.contains("caller-secret-123"),
+                "the reason names the failure, not the webhook's token: " + reason);
         JsonNode envelope = json(((TextMessage) deadLetter).getText());
         assertEquals(uuid, envelope.path("request_uuid").asText());
         assertEquals("completed", envelope.path("status").asText());
