@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +37,7 @@ public class ImageFacts {
         if (image == null) {
             image = new byte[0];
         }
-        ImageType type = ImageType.detect(Arrays.copyOf(image, Math.min(image.length, ImageType.HEAD_LENGTH))).orElse(null);
+        ImageType type = ImageType.detect(image).orElse(null);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("model", "demo (stands in for a model; reports facts about the image, no diagnosis)");
         facts.put("request_id", message.getHeader("X-Request-ID"));

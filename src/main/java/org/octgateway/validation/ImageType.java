@@ -16,8 +16,8 @@ public enum ImageType {
     /** DICOM Part 10: a 128-byte preamble, then "DICM". */
     DICOM("application/dicom");
 
-    /** How many leading bytes {@link #detect} needs to look at. */
-    public static final int HEAD_LENGTH = 132;
+    /** How many leading bytes {@link #detect} looks at (the DICOM magic ends at byte 132). */
+    private static final int HEAD_LENGTH = 132;
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final byte[] DICOM_MAGIC = "DICM".getBytes(StandardCharsets.US_ASCII);
@@ -32,6 +32,7 @@ public enum ImageType {
         return contentType;
     }
 
+    /** The type of {@code head}: a whole file or its first bytes; only the first 132 are read. */
     public static Optional<ImageType> detect(byte[] head) {
         if (startsWith(head, PNG_SIGNATURE)) {
             return Optional.of(PNG);

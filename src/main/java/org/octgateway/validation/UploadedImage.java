@@ -2,7 +2,6 @@ package org.octgateway.validation;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 import jakarta.activation.DataHandler;
 import org.apache.camel.Exchange;
@@ -30,8 +29,7 @@ public record UploadedImage(String filename, byte[] bytes, ImageType type) {
         try (InputStream in = part.getInputStream()) {
             bytes = in.readAllBytes();
         }
-        byte[] head = Arrays.copyOf(bytes, Math.min(bytes.length, ImageType.HEAD_LENGTH));
-        ImageType type = ImageType.detect(head).orElseThrow(() -> new ApiError(415, "unsupported_media_type",
+        ImageType type = ImageType.detect(bytes).orElseThrow(() -> new ApiError(415, "unsupported_media_type",
                 "The uploaded file is not a PNG, JPEG, TIFF, BMP or DICOM image (judged by its content)."));
         String filename = part.getName() == null || part.getName().isBlank() ? "image" : part.getName();
         exchange.setProperty(PROPERTY, new UploadedImage(filename, bytes, type));

@@ -68,7 +68,7 @@ public class JobSteps {
         if (image == null || image.length == 0) {
             throw new JobFailure("the image is empty");
         }
-        ImageType type = ImageType.detect(java.util.Arrays.copyOf(image, Math.min(image.length, ImageType.HEAD_LENGTH)))
+        ImageType type = ImageType.detect(image)
                 .orElseThrow(() -> new JobFailure("the object is not a PNG, JPEG, TIFF, BMP or DICOM image"));
         message.getHeaders().clear();
         message.setBody(image);
