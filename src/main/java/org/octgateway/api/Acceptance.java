@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.octgateway.queue.Job;
 import org.octgateway.operations.GatewayMetrics;
+import org.octgateway.queue.JobLogContext;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
 import org.octgateway.validation.JobRequest;
@@ -16,7 +17,6 @@ import org.octgateway.validation.RequestValidator;
 import org.octgateway.validation.UploadedImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Turns a validated request into queued jobs and answers the client: one {@code request_uuid} per image.
@@ -85,12 +85,14 @@ public class Acceptance {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }
         jobQueue.enqueue(jobs, image);
-        for (Job job : jobs) {
-            metrics.jobAccepted(job.endpoint());
-            try (MDC.MDCCloseable a = MDC.putCloseable("request_uuid", job.requestUuid());
-                 MDC.MDCCloseable b = MDC.putCloseable("examination_id", java.util.Objects.toString(job.examinationId(), "-"))) {
+        try {
+            for (Job job : jobs) {
+                metrics.jobAccepted(job.endpoint());
+                JobLogContext.tag(job.requestUuid(), job.examinationId());
                 LOG.info("Job accepted: endpoint={} source={} filename={}", job.endpoint(), job.source(), job.filename());
             }
+        } finally {
+            JobLogContext.clear(); // the HTTP worker thread serves other requests next
         }
     }
 }

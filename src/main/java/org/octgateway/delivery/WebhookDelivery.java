@@ -4,10 +4,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.octgateway.operations.GatewayMetrics;
+import org.octgateway.queue.JobLogContext;
 import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Shapes a queued result envelope into the webhook request (routes/delivery.yaml) and records what
@@ -48,8 +48,7 @@ public class WebhookDelivery {
         exchange.setProperty(REQUEST_UUID, message.getHeader(JobSteps.REQUEST_UUID_HEADER, String.class));
         exchange.setProperty(EXAMINATION_ID, message.getHeader(JobSteps.EXAMINATION_ID_HEADER, String.class));
         String requestUuid = exchange.getProperty(REQUEST_UUID, String.class);
-        MDC.put("request_uuid", requestUuid);
-        MDC.put("examination_id", java.util.Objects.toString(exchange.getProperty(EXAMINATION_ID, String.class), "-"));
+        JobLogContext.tag(requestUuid, exchange.getProperty(EXAMINATION_ID, String.class));
         String body = message.getBody(String.class);
         long timestamp = System.currentTimeMillis() / 1000;
 

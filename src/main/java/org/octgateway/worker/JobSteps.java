@@ -12,12 +12,12 @@ import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.queue.Job;
+import org.octgateway.queue.JobLogContext;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.storage.StorageHeaders;
 import org.octgateway.validation.ImageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The worker's steps on one job: restore it from the queued message, shape the inference request,
@@ -55,8 +55,7 @@ public class JobSteps {
     public void restore(Exchange exchange) throws JsonProcessingException {
         Job job = json.readValue(exchange.getMessage().getHeader(JobQueue.JOB_PROPERTY, String.class), Job.class);
         exchange.setProperty(JOB, job);
-        MDC.put("request_uuid", job.requestUuid());
-        MDC.put("examination_id", java.util.Objects.toString(job.examinationId(), "-"));
+        JobLogContext.tag(job.requestUuid(), job.examinationId());
     }
 
     /** Sends the image bytes with only the headers the inference server is meant to see. */
