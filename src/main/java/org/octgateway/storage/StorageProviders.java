@@ -3,8 +3,6 @@ package org.octgateway.storage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.azure.storage.blob.models.BlobStorageException;
-import com.google.cloud.storage.StorageException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.octgateway.api.ApiError;
@@ -43,22 +41,11 @@ public class StorageProviders {
     public void listingFailed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         BucketRequest request = exchange.getProperty(BucketRequests.BUCKET_REQUEST, BucketRequest.class);
-        if (isNotFound(cause)) {
+        if (StorageFailures.isNotFound(cause)) {
             throw new ApiError(404, "not_found", "The bucket '" + request.inputBucket() + "' does not exist.");
         }
         LOG.warn("Listing bucket '{}' failed: {}", request.inputBucket(), String.valueOf(cause));
         throw new ApiError(502, "storage_unavailable", "The " + request.endpoint().provider()
                 + " storage provider could not list the bucket '" + request.inputBucket() + "'; try again later.");
-    }
-
-    static boolean isNotFound(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof BlobStorageException blob && blob.getStatusCode() == 404
-                    || t instanceof StorageException gcs && gcs.getCode() == 404
-                    || t instanceof java.nio.file.NoSuchFileException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

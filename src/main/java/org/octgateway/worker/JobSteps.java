@@ -14,6 +14,7 @@ import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.queue.Job;
 import org.octgateway.queue.JobLogContext;
 import org.octgateway.queue.JobQueue;
+import org.octgateway.storage.StorageFailures;
 import org.octgateway.storage.StorageHeaders;
 import org.octgateway.validation.ImageType;
 import org.slf4j.Logger;
@@ -125,7 +126,7 @@ public class JobSteps {
                     + job.bucket() + "' (it may have been moved or deleted)";
         } else if (exchange.getProperty(WRITING, false, Boolean.class)) {
             reason = "the result could not be written to " + job.source() + " bucket '" + job.outputBucket()
-                    + "' at " + job.resultPath() + " (" + storageCause(cause) + ")";
+                    + "' at " + job.resultPath() + " (" + StorageFailures.describe(cause) + ")";
         } else {
             reason = describe(cause);
         }
@@ -176,19 +177,6 @@ public class JobSteps {
         message.setHeader(StorageHeaders.BUCKET, job.outputBucket());
         message.setHeader(StorageHeaders.OBJECT_NAME, job.resultPath());
         LOG.info("Writing the result to {} bucket '{}' at {}", job.source(), job.outputBucket(), job.resultPath());
-    }
-
-    /** What a storage SDK said, in a few words (its error code, not its XML or stack trace). */
-    static String storageCause(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof com.azure.storage.blob.models.BlobStorageException blob) {
-                return "Azure answered " + blob.getStatusCode() + " " + blob.getErrorCode();
-            }
-            if (t instanceof com.google.cloud.storage.StorageException gcs) {
-                return "GCS answered " + gcs.getCode() + " " + gcs.getReason();
-            }
-        }
-        return cause == null ? "unknown error" : cause.getClass().getSimpleName();
     }
 
     /** Plain words for the caller; never a stack trace. */
