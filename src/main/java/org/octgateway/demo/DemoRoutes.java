@@ -51,17 +51,41 @@ public class DemoRoutes extends RouteBuilder {
                 .bean("demoWebhookSink", "list");
     }
 
+    /**
+     * Only a caller on this machine, asking for this machine by name: a loopback peer address alone is not
+     * enough, because a reverse proxy on the same host (or a page that rebinds a DNS name to 127.0.0.1)
+     * reaches the gateway from loopback too. Proxies say so in Forwarded / X-Forwarded-For, rebinding
+     * pages in Host.
+     */
     static void requireLoopbackCaller(Exchange exchange) {
         Object remote = exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
         String host = remote instanceof SocketAddress address ? address.hostAddress() : null;
-        boolean loopback;
-        try {
-            loopback = host != null && InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            loopback = false;
-        }
-        if (!loopback) {
+        boolean proxied = exchange.getMessage().getHeader("Forwarded") != null
+                || exchange.getMessage().getHeader("X-Forwarded-For") != null;
+        if (!isLoopback(host) || proxied || !isLoopbackName(exchange.getMessage().getHeader("Host", String.class))) {
             throw new ApiError(403, "demo_local_only", "The demo peers answer only this machine.");
         }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The Host header without its port: localhost or a loopback address literal. */
+    private static boolean isLoopbackName(String hostHeader) {
+        if (hostHeader == null) {
+            return false;
+        }
+        String name = hostHeader.trim().toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("[")) {
+            name = name.substring(1, Math.max(1, name.indexOf(']')));
+        } else if (name.indexOf(':') >= 0) {
+            name = name.substring(0, name.indexOf(':'));
+        }
+        return name.equals("localhost") || name.matches("127(\\.\\d{1,3}){3}") || name.equals("::1");
     }
 }

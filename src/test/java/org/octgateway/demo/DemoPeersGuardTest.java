@@ -31,6 +31,25 @@ class DemoPeersGuardTest {
     void callerOnThisMachineIsServed() {
         assertDoesNotThrow(() -> DemoRoutes.requireLoopbackCaller(callFrom("127.0.0.1")));
         assertDoesNotThrow(() -> DemoRoutes.requireLoopbackCaller(callFrom("::1")));
+        assertDoesNotThrow(() -> DemoRoutes.requireLoopbackCaller(callFrom("127.0.0.1", "127.0.0.1:8080")));
+        assertDoesNotThrow(() -> DemoRoutes.requireLoopbackCaller(callFrom("::1", "[::1]:8080")));
+    }
+
+    @Test
+    void loopbackCallerAskingForAnotherHostIsRefused() {
+        // a page whose DNS name was rebound to 127.0.0.1 still sends its own name in Host
+        assertThrows(ApiError.class, () -> DemoRoutes.requireLoopbackCaller(callFrom("127.0.0.1", "attacker.example:8080")));
+        assertThrows(ApiError.class, () -> DemoRoutes.requireLoopbackCaller(callFrom("127.0.0.1", null)));
+    }
+
+    @Test
+    void loopbackCallerBehindAReverseProxyIsRefused() {
+        Exchange proxied = callFrom("127.0.0.1");
+        proxied.getMessage().setHeader("X-Forwarded-For", "203.0.113.7");
+        assertThrows(ApiError.class, () -> DemoRoutes.requireLoopbackCaller(proxied));
+        Exchange forwarded = callFrom("127.0.0.1");
+        forwarded.getMessage().setHeader("Forwarded", "for=203.0.113.7");
+        assertThrows(ApiError.class, () -> DemoRoutes.requireLoopbackCaller(forwarded));
     }
 
     @Test
@@ -39,8 +58,13 @@ class DemoPeersGuardTest {
     }
 
     private static Exchange callFrom(String host) {
+        return callFrom(host, "localhost:8080");
+    }
+
+    private static Exchange callFrom(String host, String hostHeader) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getMessage().setHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS, SocketAddress.inetSocketAddress(40000, host));
+        exchange.getMessage().setHeader("Host", hostHeader);
         return exchange;
     }
 }
