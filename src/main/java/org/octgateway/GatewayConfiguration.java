@@ -151,7 +151,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         JobQueue jobQueue = new JobQueue(connectionFactory, jobsQueue, json);
         registry.bind("jobQueue", jobQueue);
         registry.bind("queueHealth", queueHealth);
-        registry.bind("requestValidator", new RequestValidator(new AllowList(webhookAllowedHosts)));
+        // An empty AllowList allows nothing; until the webhook address policy replaces this, empty keeps meaning "any host".
+        registry.bind("requestValidator", new RequestValidator(AllowList.orElse(webhookAllowedHosts, AllowList.EVERYTHING)));
         Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
@@ -184,12 +185,17 @@ public class GatewayConfiguration implements CamelConfiguration {
      * autowire; a provider that cannot be built is marked unavailable (its endpoints answer 503).
      */
     private void bindStorage(Registry registry, Acceptance acceptance) {
-        registry.bind("gcsEndpoint", new BucketEndpoint("bucket_invocations", gcsBackend, gcsInputBucket, gcsOutputBucket,
-                new AllowList(gcsAllowedBuckets)));
-        registry.bind("azureEndpoint", new BucketEndpoint("bucket_invocations_azure_uae", azureBackend,
-                azureInputContainer, azureOutputContainer, new AllowList(azureAllowedContainers)));
+        BucketEndpoint gcsEndpoint = BucketEndpoint.of("bucket_invocations", gcsBackend, gcsInputBucket, gcsOutputBucket,
+                gcsAllowedBuckets);
+        BucketEndpoint azureEndpoint = BucketEndpoint.of("bucket_invocations_azure_uae", azureBackend,
+                azureInputContainer, azureOutputContainer, azureAllowedContainers);
+        registry.bind("gcsEndpoint", gcsEndpoint);
+        registry.bind("azureEndpoint", azureEndpoint);
         registry.bind("bucketRequests", new BucketRequests());
-        registry.bind("examListing", new ExamListing(acceptance, new ResultPaths(resultPathTemplate)));
+        ResultPaths resultPaths = new ResultPaths(resultPathTemplate);
+        resultPaths.warnIfBucketsCollide(gcsEndpoint);
+        resultPaths.warnIfBucketsCollide(azureEndpoint);
+        registry.bind("examListing", new ExamListing(acceptance, resultPaths));
         registry.bind("objectNames", new ObjectNames());
         registry.bind("azureBlobHeaders", new AzureBlobHeaders());
         registry.bind("localBuckets", new LocalBuckets(Path.of(localRoot)));

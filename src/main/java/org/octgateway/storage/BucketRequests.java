@@ -8,6 +8,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.octgateway.api.ApiError;
 import org.octgateway.api.RequestHeaders;
+import org.octgateway.validation.AllowList;
 
 /** Validates the headers of a bucket endpoint into a {@link BucketRequest}, and asks its provider for the listing. */
 public class BucketRequests {
@@ -34,8 +35,10 @@ public class BucketRequests {
         }
         checkObjectName(location);
 
-        String inputBucket = bucket(in, RequestHeaders.INPUT_BUCKET_NAME, endpoint.defaultInputBucket(), endpoint);
-        String outputBucket = bucket(in, RequestHeaders.OUTPUT_BUCKET_NAME, endpoint.defaultOutputBucket(), endpoint);
+        String inputBucket = bucket(in, RequestHeaders.INPUT_BUCKET_NAME, endpoint.defaultInputBucket(),
+                endpoint.allowedInputBuckets());
+        String outputBucket = bucket(in, RequestHeaders.OUTPUT_BUCKET_NAME, endpoint.defaultOutputBucket(),
+                endpoint.allowedOutputBuckets());
         boolean writeResult = parseBoolean(in.getHeader(RequestHeaders.WRITE_TO_GCS, String.class));
 
         BucketRequest request = new BucketRequest(endpoint, inputBucket, location, folder, outputBucket, writeResult);
@@ -59,7 +62,7 @@ public class BucketRequests {
         };
     }
 
-    private static String bucket(Message in, String header, String defaultBucket, BucketEndpoint endpoint) {
+    private static String bucket(Message in, String header, String defaultBucket, AllowList allowed) {
         String value = in.getHeader(header, String.class);
         if (value == null || value.isBlank()) {
             if (defaultBucket == null || defaultBucket.isBlank()) {
@@ -72,9 +75,9 @@ public class BucketRequests {
             throw ApiError.invalidHeader(header,
                     "is not a valid bucket or container name (3 or more lower-case letters, digits, '-', '_' or '.').");
         }
-        if (!endpoint.allowedBuckets().allows(bucket)) {
+        if (!allowed.allows(bucket)) {
             throw new ApiError(403, "bucket_not_allowed", "The " + header + " '" + bucket
-                    + "' is not one this endpoint may use (its allowed-buckets setting).");
+                    + "' is not one this endpoint may use (the gateway's allowed-buckets / allowed-containers setting).");
         }
         return bucket;
     }

@@ -45,10 +45,12 @@ public class ExamListing {
         long now = System.currentTimeMillis();
         List<Job> jobs = new ArrayList<>(images.size());
         for (String objectName : images) {
-            jobs.add(new Job(UUID.randomUUID().toString(), request.endpoint().name(), request.endpoint().provider(),
+            String requestUuid = UUID.randomUUID().toString();
+            jobs.add(new Job(requestUuid, request.endpoint().name(), request.endpoint().provider(),
                     request.inputBucket(), objectName, objectName, jobRequest.examinationId(), jobRequest.webhookUrl(),
                     jobRequest.inferenceParameters(), request.writeResult() ? request.outputBucket() : null,
-                    request.writeResult() ? resultPaths.forInput(objectName) : null, now));
+                    request.writeResult() ? resultPaths.forInput(request.inputBucket(), objectName, requestUuid) : null,
+                    now));
         }
         acceptance.acceptBucketJobs(exchange, jobs, !singleObject);
     }

@@ -12,7 +12,9 @@ import org.apache.camel.Header;
 
 /**
  * The {@code local} provider: one folder per bucket under {@code gateway.local.root}, object names as
- * relative paths. For development and the embedded default; every path is checked to stay inside its bucket.
+ * relative paths. For development and the embedded default. Every path is checked twice: by name (no
+ * '..' out of the bucket) and on disk, by its real path (symbolic links resolved), so a link inside a bucket
+ * that points elsewhere, to another bucket or out of the root, is neither listed, read nor written through.
  */
 public class LocalBuckets {
 
@@ -22,20 +24,31 @@ public class LocalBuckets {
         this.root = root.toAbsolutePath().normalize();
     }
 
+    /** A path that leads out of its bucket on disk (through a symbolic link); the message names no local path. */
+    public static class OutsideBucket extends IOException {
+        public OutsideBucket(String bucket, String name) {
+            super(name.isEmpty() ? "the local bucket '" + bucket + "' is a symbolic link out of the buckets' root; refused"
+                    : "'" + name + "' leads outside the local bucket '" + bucket + "' through a symbolic link; refused");
+        }
+    }
+
     public List<String> list(@Header(StorageHeaders.BUCKET) String bucket, @Header(StorageHeaders.PREFIX) String prefix)
             throws IOException {
         Path bucketDir = bucketDir(bucket);
         if (!Files.isDirectory(bucketDir)) {
             return List.of();
         }
-        // Walk only the part of the tree the prefix can match.
+        Path bucketReal = realBucket(bucket, bucketDir);
+        // Walk only the part of the tree the prefix can match, and only if it is inside the bucket on disk.
         String parent = prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "";
         Path start = inside(bucketDir, parent);
-        if (!Files.isDirectory(start)) {
+        if (!Files.isDirectory(start) || !start.toRealPath().startsWith(bucketReal)) {
             return List.of();
         }
+        // Files.walk does not descend into linked folders; a linked file is listed only if it stays in the bucket.
         try (Stream<Path> files = Files.walk(start)) {
             return files.filter(Files::isRegularFile)
+                    .filter(file -> staysIn(bucketReal, file))
                     .map(file -> bucketDir.relativize(file).toString().replace('\\', '/'))
                     .filter(name -> name.startsWith(prefix))
                     .sorted()
@@ -45,14 +58,36 @@ public class LocalBuckets {
 
     public byte[] fetch(@Header(StorageHeaders.BUCKET) String bucket, @Header(StorageHeaders.OBJECT_NAME) String name)
             throws IOException {
-        return Files.readAllBytes(inside(bucketDir(bucket), name));
+        Path bucketDir = bucketDir(bucket);
+        Path real = inside(bucketDir, name).toRealPath();
+        if (!real.startsWith(realBucket(bucket, bucketDir))) {
+            throw new OutsideBucket(bucket, name);
+        }
+        return Files.readAllBytes(real);
     }
 
-    /** Writes atomically (temp file, then move), so a reader never sees half a result. */
+    /**
+     * Writes atomically (temp file, then move), so a reader never sees half a result. The folders on the way
+     * must be real folders of the bucket: a linked result folder is refused, as is a link at the result path.
+     */
     public void write(@Header(StorageHeaders.BUCKET) String bucket, @Header(StorageHeaders.OBJECT_NAME) String name,
                       String body) throws IOException {
-        Path target = inside(bucketDir(bucket), name);
+        Path bucketDir = bucketDir(bucket);
+        Path target = inside(bucketDir, name);
+        Files.createDirectories(bucketDir);
+        Path bucketReal = realBucket(bucket, bucketDir);
+        Path existing = target.getParent();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (!existing.toRealPath().startsWith(bucketReal)) {
+            throw new OutsideBucket(bucket, name);
+        }
         Files.createDirectories(target.getParent());
+        if (!target.getParent().toRealPath().startsWith(bucketReal)
+                || Files.isSymbolicLink(target) && !staysIn(bucketReal, target)) {
+            throw new OutsideBucket(bucket, name);
+        }
         Path temp = Files.createTempFile(target.getParent(), ".writing-", ".tmp");
         Files.writeString(temp, body, StandardCharsets.UTF_8);
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -60,6 +95,23 @@ public class LocalBuckets {
 
     private Path bucketDir(String bucket) {
         return inside(root, bucket);
+    }
+
+    /** The bucket's folder on disk, which itself must be inside the root on disk. */
+    private Path realBucket(String bucket, Path bucketDir) throws IOException {
+        Path bucketReal = bucketDir.toRealPath();
+        if (!bucketReal.startsWith(root.toRealPath())) {
+            throw new OutsideBucket(bucket, "");
+        }
+        return bucketReal;
+    }
+
+    private static boolean staysIn(Path bucketReal, Path file) {
+        try {
+            return file.toRealPath().startsWith(bucketReal);
+        } catch (IOException dangling) {
+            return false;
+        }
     }
 
     private static Path inside(Path dir, String relative) {

@@ -32,6 +32,9 @@ public final class StorageFailures {
             if (t instanceof StorageException gcs) {
                 return "GCS answered " + gcs.getCode() + " " + gcs.getReason();
             }
+            if (t instanceof LocalBuckets.OutsideBucket refused) {
+                return refused.getMessage();
+            }
         }
         return failure == null ? "unknown error" : failure.getClass().getSimpleName();
     }
