@@ -30,10 +30,7 @@ public class RequestValidator {
         String webhookUrl = WebhookUrl.validate(in.getHeader(RequestHeaders.WEBHOOK_URL, String.class), allowedWebhookHosts);
         String parameters = InferenceParameters.validate(
                 in.getHeader(RequestHeaders.INFERENCE_PARAMETERS, String.class), nerveCropZoneKey);
-        String examinationId = in.getHeader(RequestHeaders.EXAMINATION_ID, String.class);
-        if (examinationId != null && examinationId.isBlank()) {
-            examinationId = null;
-        }
+        String examinationId = ExaminationId.validate(in.getHeader(RequestHeaders.EXAMINATION_ID, String.class));
         exchange.setProperty(JOB_REQUEST, new JobRequest(webhookUrl, examinationId, parameters));
     }
 }
