@@ -19,6 +19,16 @@ final class Multipart {
         return this;
     }
 
+    /** A file part whose Content-Disposition parameters are written as given, e.g. an RFC 5987 {@code filename*=UTF-8''…}. */
+    Multipart fileWithDisposition(String dispositionParameters, String contentType, byte[] content) {
+        write("--" + boundary + "\r\n");
+        write("Content-Disposition: form-data; " + dispositionParameters + "\r\n");
+        write("Content-Type: " + contentType + "\r\n\r\n");
+        body.writeBytes(content);
+        write("\r\n");
+        return this;
+    }
+
     Multipart field(String field, String value) {
         write("--" + boundary + "\r\n");
         write("Content-Disposition: form-data; name=\"" + field + "\"\r\n\r\n");
