@@ -106,7 +106,7 @@ abstract class BucketEndpointContract extends GatewayTestSupport {
         JsonNode answer = accepted200(invoke("exam2", Map.of("Write-To-GCS", "TRUE")));
 
         List<String> paths = texts(answer.path("result_path"));
-        assertEquals(List.of("results/exam2/one.json", "results/exam2/sub/two.json"), paths);
+        assertEquals(List.of("results/exam2/one.png.json", "results/exam2/sub/two.png.json"), paths);
         List<String> uuids = texts(answer.path("request_uuid"));
         for (int i = 0; i < uuids.size(); i++) {
             JsonNode envelope = awaitEnvelope(hook(), uuids.get(i));
@@ -120,6 +120,47 @@ abstract class BucketEndpointContract extends GatewayTestSupport {
     }
 
     @Test
+    void namesThatDifferOnlyInExtensionOrCaseGetOneResultEachAllWritten() {
+        Map<String, byte[]> images = Map.of("collide/scan.png", TestImages.png(51), "collide/scan.PNG", TestImages.png(52),
+                "collide/scan.tiff", TestImages.tiff());
+        images.forEach((name, bytes) -> store().put(INPUT, name, bytes));
+
+        JsonNode answer = accepted200(invoke("collide/", Map.of("Write-To-GCS", "true")));
+
+        List<String> names = texts(answer.path("filename"));
+        List<String> paths = texts(answer.path("result_path"));
+        List<String> uuids = texts(answer.path("request_uuid"));
+        assertEquals(3, names.size(), answer.toString());
+        assertEquals(3, paths.stream().distinct().count(), "three objects, three result paths: " + paths);
+        for (int i = 0; i < names.size(); i++) {
+            assertEquals("results/" + names.get(i) + ".json", paths.get(i));
+            awaitEnvelope(hook(), uuids.get(i));
+            byte[] stored = store().get(OUTPUT, paths.get(i)).orElseThrow(() -> new AssertionError("no result object"));
+            assertEquals(uuids.get(i), json(new String(stored)).path("request_uuid").asText(),
+                    paths.get(i) + " holds its own object's result, not another one's");
+        }
+    }
+
+    @Test
+    void withoutAnAllowListOnlyTheConfiguredBucketsMayBeNamed() {
+        store().put(INPUT, "allowed/scan.png", TestImages.png(61));
+        accepted200(invoke("allowed/scan.png", Map.of("Input-Bucket-Name", INPUT, "Output-Bucket-Name", OUTPUT,
+                "Write-To-GCS", "true")));
+
+        for (Map<String, String> headers : List.of(Map.of("Input-Bucket-Name", "patients-all"),
+                Map.of("Output-Bucket-Name", "patients-all"), Map.of("Input-Bucket-Name", OUTPUT),
+                Map.of("Output-Bucket-Name", INPUT, "Write-To-GCS", "true"))) {
+            HttpResponse<String> answer = invoke("allowed/scan.png", headers);
+
+            assertEquals(403, answer.statusCode(), headers + " -> " + answer.body());
+            JsonNode body = json(answer.body());
+            assertEquals("bucket_not_allowed", body.path("error").asText(), answer.body());
+            assertTrue(body.path("message").asText().contains(headers.keySet().stream()
+                    .filter(h -> h.endsWith("Bucket-Name")).findFirst().orElseThrow()), answer.body());
+        }
+    }
+
+    @Test
     void writeToGcsFalseWritesNothing() {
         store().put(INPUT, "exam3/one.png", TestImages.png(31));
 
@@ -127,7 +168,7 @@ abstract class BucketEndpointContract extends GatewayTestSupport {
 
         JsonNode envelope = awaitEnvelope(hook(), answer.path("request_uuid").asText());
         assertTrue(envelope.path("result_path").isNull(), envelope.toString());
-        assertTrue(store().get(OUTPUT, "results/exam3/one.json").isEmpty(), "nothing written");
+        assertTrue(store().get(OUTPUT, "results/exam3/one.png.json").isEmpty(), "nothing written");
     }
 
     @Test

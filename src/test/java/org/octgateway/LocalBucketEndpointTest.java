@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /bucket_invocations on the local provider: one folder per bucket under a temp folder. */
@@ -107,6 +109,81 @@ class LocalBucketEndpointTest extends BucketEndpointContract {
             assertEquals(400, answer.statusCode(), location + " -> " + answer.body());
             assertTrue(json(answer.body()).path("message").asText().contains("Input-Location"), answer.body());
         }
+    }
+
+    @Test
+    void symlinksLeadingOutOfTheBucketAreNeitherListedNorRead() throws Exception {
+        byte[] secret = TestImages.png(71);
+        Path outside = outsideFolder("outside-read");
+        Files.write(outside.resolve("secret.png"), secret);
+        store().put(INPUT, "linked/ok.png", TestImages.png(72));
+        Path linked = root.resolve(INPUT).resolve("linked");
+        Files.createSymbolicLink(linked.resolve("secret.png"), outside.resolve("secret.png"));
+        Files.createSymbolicLink(linked.resolve("elsewhere"), outside);
+        Files.createSymbolicLink(linked.resolve("other-bucket.png"), root.resolve(OUTPUT).resolve("linked-target.png"));
+        store().put(OUTPUT, "linked-target.png", TestImages.png(73));
+
+        JsonNode folder = accepted200(invoke("linked/", Map.of()));
+
+        assertEquals(List.of("linked/ok.png"), texts(folder.path("filename")), "only the bucket's own file is listed");
+        for (String location : List.of("linked/secret.png", "linked/elsewhere/", "linked/elsewhere/secret.png",
+                "linked/other-bucket.png")) {
+            HttpResponse<String> answer = invoke(location, Map.of());
+            assertEquals(404, answer.statusCode(), location + " -> " + answer.body());
+            assertEquals("not_found", json(answer.body()).path("error").asText());
+        }
+        awaitEnvelope(hook(), folder.path("request_uuid").get(0).asText());
+        assertTrue(inference().getAllServeEvents().stream().noneMatch(call -> Arrays.equals(secret, call.getRequest().getBody())),
+                "the file outside the bucket never reaches the inference server");
+    }
+
+    @Test
+    void anObjectSwappedForASymlinkAfterListingFailsItsJobUnread() throws Exception {
+        byte[] secret = TestImages.png(74);
+        Path outside = outsideFolder("outside-swap");
+        Files.write(outside.resolve("secret.png"), secret);
+        store().put(INPUT, "swap/scan.png", TestImages.png(75));
+        context.getRouteController().stopRoute("job-worker");
+        String uuid;
+        try {
+            uuid = accepted200(invoke("swap/scan.png", Map.of())).path("request_uuid").asText();
+            Path scan = root.resolve(INPUT).resolve("swap/scan.png");
+            Files.delete(scan);
+            Files.createSymbolicLink(scan, outside.resolve("secret.png"));
+        } finally {
+            context.getRouteController().startRoute("job-worker");
+        }
+
+        JsonNode envelope = awaitEnvelope(hook(), uuid);
+
+        assertEquals("error", envelope.path("status").asText(), envelope.toString());
+        assertTrue(envelope.path("error").asText().contains("swap/scan.png"), envelope.toString());
+        assertTrue(inferenceCallsFor(uuid).isEmpty(), "nothing read through the link is sent");
+    }
+
+    @Test
+    void aResultFolderThatIsASymlinkOutOfTheBucketIsNotWrittenThrough() throws Exception {
+        Path outside = outsideFolder("outside-write");
+        store().put(INPUT, "redirected/scan.png", TestImages.png(76));
+        Path results = root.resolve(OUTPUT).resolve("results");
+        Files.createDirectories(results);
+        Files.createSymbolicLink(results.resolve("redirected"), outside);
+
+        JsonNode answer = accepted200(invoke("redirected/scan.png", Map.of("Write-To-GCS", "true")));
+        JsonNode envelope = awaitEnvelope(hook(), answer.path("request_uuid").asText());
+
+        assertEquals("error", envelope.path("status").asText(), envelope.toString());
+        assertTrue(envelope.path("error").asText().contains("symbolic link"), envelope.toString());
+        assertTrue(envelope.path("result_path").isNull(), "nothing is announced as written");
+        try (var written = Files.list(outside)) {
+            assertEquals(List.of(), written.toList(), "nothing was written outside the bucket");
+        }
+        assertFalse(envelope.toString().contains(outside.toString()), "the refusal names no local path");
+    }
+
+    /** A folder next to the buckets' root, as a link target the gateway must never reach. */
+    private Path outsideFolder(String name) throws IOException {
+        return Files.createDirectories(peers().dataDir.resolve(name));
     }
 
     @Test

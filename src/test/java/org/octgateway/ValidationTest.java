@@ -1,5 +1,7 @@
 package org.octgateway;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -99,6 +102,83 @@ class ValidationTest extends GatewayTestSupport {
     void centerCoordinatesThatAreNotTwoNumbersAreRefusedNamingTheKey(String coordinates) {
         assertRefused(uploadPng(withParameters("{\"center_coordinates\": " + coordinates + "}")), 400,
                 "invalid_inference_parameters", "center_coordinates");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"scan_width\": 1e999}                | scan_width",
+            "{\"mm_crop_zone\": -1e999}             | mm_crop_zone",
+            "{\"slice_idx\": 18446744073709551616}  | slice_idx",
+            "{\"slice_idx\": 1, \"slice_idx\": 2}   | slice_idx",
+            "{\"a\": 1} {\"b\": 2}                  | Inference-Parameters",
+            "{\"a\": NaN}                          | Inference-Parameters"})
+    void infiniteWrappingDuplicatedOrTrailingParametersAreRefusedNamingTheCulprit(String parameters, String named) {
+        int before = inference().getAllServeEvents().size();
+
+        assertRefused(uploadPng(withParameters(parameters)), 400, "invalid_inference_parameters", named);
+        assertEquals(before, inference().getAllServeEvents().size(), "nothing reaches the model");
+    }
+
+    @Test
+    void examinationIdLongerThan128CharactersIsRefused() {
+        Map<String, String> headers = headers();
+        headers.put("Examination-ID", "e".repeat(129));
+
+        assertRefused(uploadPng(headers), 400, "invalid_header", "Examination-ID");
+    }
+
+    @Test
+    void examinationIdSentAsUtf8IsRefusedRatherThanMangled() throws Exception {
+        // Java's HttpClient would turn "ü" into '?' itself: the UTF-8 bytes go on the wire over a plain socket.
+        Multipart form = new Multipart().file("image", "scan.png", "image/png", TestImages.png(1));
+        String response;
+        try (Socket socket = new Socket("localhost", gateway("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /invocations HTTP/1.0\r\nHost: localhost\r\n"
+                    + "Content-Type: " + form.contentType() + "\r\nContent-Length: " + form.bytes().length + "\r\n"
+                    + "Webhook-Url: " + webhookUrl(HOOK) + "\r\nExamination-ID: Müller\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(form.bytes());
+            out.flush();
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertTrue(response.startsWith("HTTP/1.0 400 "), response);
+        JsonNode body = json(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertEquals("invalid_header", body.path("error").asText(), response);
+        assertTrue(body.path("message").asText().contains("Examination-ID"), response);
+    }
+
+    @Test
+    void printableAsciiExaminationIdReachesTheModelAndTheWebhookUnchanged() {
+        Map<String, String> headers = headers();
+        String id = "OD/2026-11-27 #3 (left) " + "x".repeat(104);
+        headers.put("Examination-ID", id);
+
+        String uuid = accepted(uploadPng(headers));
+
+        assertEquals(id, await().atMost(DELIVERY_TIMEOUT).until(() -> inferenceCallsFor(uuid), c -> !c.isEmpty())
+                .get(0).getHeader("Examination-ID"));
+        assertEquals(id, awaitEnvelope(HOOK, uuid).path("examination_id").asText());
+    }
+
+    @Test
+    void aNewlineInAnUploadedFileNameCannotStartALogLine() {
+        String forged = "12.00.00.000 INFO  [main] Acceptance - Job accepted forged";
+        List<String> lines;
+        String uuid;
+        try (LogCapture log = new LogCapture("text")) {
+            Multipart form = new Multipart().fileWithDisposition("name=\"image\"; filename*=UTF-8''scan%0A"
+                    + forged.replace(" ", "%20") + "%1B%5B2J.png", "image/png", TestImages.png(3));
+            uuid = accepted(upload(form, headers()));
+            lines = log.lines();
+        }
+
+        String accepted = lines.stream().filter(line -> line.contains(uuid) && line.contains("Job accepted")).findFirst()
+                .orElseThrow(() -> new AssertionError("no accepted line for " + uuid + " in " + lines));
+        assertTrue(accepted.contains("scan\\n" + forged + "\\u001b[2J.png"), "the name is logged, escaped: " + accepted);
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith(forged)), "no forged line: " + lines);
+        assertTrue(lines.stream().allMatch(line -> line.chars().noneMatch(c -> c == 0x1b)), "no raw ESC: " + lines);
     }
 
     @Test

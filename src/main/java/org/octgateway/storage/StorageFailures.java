@@ -23,6 +23,16 @@ public final class StorageFailures {
         return false;
     }
 
+    /** The local provider's refusal of a path leading out of its bucket, or null. */
+    public static LocalBuckets.OutsideBucket outsideBucket(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof LocalBuckets.OutsideBucket refused) {
+                return refused;
+            }
+        }
+        return null;
+    }
+
     /** The SDK's answer in a few words (its status and error code, not its XML or stack trace). */
     public static String describe(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -37,10 +37,15 @@ public class StorageProviders {
         }
     }
 
-    /** A listing that failed: a missing bucket is the client's 404, anything else the provider's 502. */
+    /** A listing that failed: a missing bucket is the client's 404, a refused link 403, anything else the provider's 502. */
     public void listingFailed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         BucketRequest request = exchange.getProperty(BucketRequests.BUCKET_REQUEST, BucketRequest.class);
+        LocalBuckets.OutsideBucket refused = StorageFailures.outsideBucket(cause);
+        if (refused != null) {
+            throw new ApiError(403, "location_not_allowed", "The " + request.endpoint().provider() + " provider refused: "
+                    + refused.getMessage() + ".");
+        }
         if (StorageFailures.isNotFound(cause)) {
             throw new ApiError(404, "not_found", "The bucket '" + request.inputBucket() + "' does not exist.");
         }
