@@ -44,6 +44,8 @@ class AzureBucketEndpointTest extends BucketEndpointContract {
         blobs.createBlobContainer(OUTPUT);
         properties.setProperty("gateway.azure.backend", "azure");
         properties.setProperty("gateway.azure.connection-string", azurite.connectionString());
+        // A container that does not exist, for the failed-write test: allowed, so the failure is the write's.
+        properties.setProperty("gateway.azure.allowed-containers", INPUT + "," + OUTPUT + ",no-such-container");
     }
 
     @AfterAll

@@ -141,15 +141,15 @@ abstract class BucketEndpointContract extends GatewayTestSupport {
         }
     }
 
+    /** Local and GCS run with no allow-list set (the configured buckets only); Azure lists one more container. */
     @Test
-    void withoutAnAllowListOnlyTheConfiguredBucketsMayBeNamed() {
+    void bucketsOutsideTheAllowedOnesAre403WhileTheConfiguredOnesWork() {
         store().put(INPUT, "allowed/scan.png", TestImages.png(61));
         accepted200(invoke("allowed/scan.png", Map.of("Input-Bucket-Name", INPUT, "Output-Bucket-Name", OUTPUT,
                 "Write-To-GCS", "true")));
 
         for (Map<String, String> headers : List.of(Map.of("Input-Bucket-Name", "patients-all"),
-                Map.of("Output-Bucket-Name", "patients-all"), Map.of("Input-Bucket-Name", OUTPUT),
-                Map.of("Output-Bucket-Name", INPUT, "Write-To-GCS", "true"))) {
+                Map.of("Output-Bucket-Name", "patients-all", "Write-To-GCS", "true"))) {
             HttpResponse<String> answer = invoke("allowed/scan.png", headers);
 
             assertEquals(403, answer.statusCode(), headers + " -> " + answer.body());

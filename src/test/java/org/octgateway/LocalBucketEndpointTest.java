@@ -187,6 +187,18 @@ class LocalBucketEndpointTest extends BucketEndpointContract {
     }
 
     @Test
+    void withoutAnAllowListTheOutputBucketIsNoInputAndTheInputBucketNoOutput() {
+        store().put(OUTPUT, "exam/scan.png", TestImages.png(77));
+
+        for (Map<String, String> headers : List.of(Map.of("Input-Bucket-Name", OUTPUT),
+                Map.of("Output-Bucket-Name", INPUT, "Write-To-GCS", "true"))) {
+            HttpResponse<String> answer = invoke("exam/scan.png", headers);
+            assertEquals(403, answer.statusCode(), headers + " -> " + answer.body());
+            assertEquals("bucket_not_allowed", json(answer.body()).path("error").asText(), answer.body());
+        }
+    }
+
+    @Test
     void bucketNameThatIsNotABucketNameIs400() {
         HttpResponse<String> answer = send(java.net.http.HttpRequest.newBuilder(gateway(endpoint()))
                 .header("Input-Location", "exam1").header("Webhook-Url", webhookUrl(hook()))
