@@ -173,6 +173,16 @@ class ManagementPlaneTest extends GatewayTestSupport {
             jolokia(exec(worker, "start()"));
         }
         assertEquals("Started", routeState(worker));
+
+        // Once delivered, the webhook URL (with its token) was an endpoint of the gateway: not shown either.
+        String hookPath = webhook.substring(webhook.indexOf("/hooks/"), webhook.indexOf('?'));
+        await("delivered").atMost(DELIVERY_TIMEOUT).until(() -> !webhookCalls(hookPath).isEmpty());
+        String afterDelivery = jolokia("{\"type\":\"read\",\"mbean\":\"*:*\",\"config\":{\"ignoreErrors\":true}}").toString();
+        String metrics = getManagement("/observe/metrics").body();
+        for (String secret : List.of(token, examinationId)) {
+            assertFalse(afterDelivery.contains(secret), "Jolokia shows " + secret + " after delivery");
+            assertFalse(metrics.contains(secret), "/observe/metrics shows " + secret);
+        }
     }
 
     // ---- what an operator can do --------------------------------------------------------------------------
