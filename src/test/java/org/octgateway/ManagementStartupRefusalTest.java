@@ -2,6 +2,7 @@ package org.octgateway;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.main.Main;
@@ -28,7 +29,7 @@ class ManagementStartupRefusalTest {
     void authenticationWithoutAUsersFileRefusesToStart() throws Exception {
         String message = failedStartup(Map.of("camel.management.host", "0.0.0.0",
                 "camel.management.authenticationEnabled", "true"));
-        assertTrue(message.contains("neither camel.management.basicPropertiesFile nor camel.management.jwtKeystorePath"), message);
+        assertTrue(message.contains("neither camel.management.basicPropertiesFile nor camel.management.jwtKeystoreType"), message);
     }
 
     @Test
@@ -41,15 +42,25 @@ class ManagementStartupRefusalTest {
         assertTrue(message.contains("has no 'user.NAME = PASSWORD' line"), message);
     }
 
+    @Test
+    void managementEndpointsOnTheBusinessPortRefuseToStart() throws Exception {
+        int port = GatewayTestSupport.freePort();
+        String message = failedStartup(Map.of("camel.server.port", Integer.toString(port),
+                "camel.management.port", Integer.toString(port)));
+        assertTrue(message.contains("Give camel.management.port a port of its own"), message);
+    }
+
     /** Starts the gateway as GatewayApplication does, with these settings; returns the startup failure's messages. */
     private static String failedStartup(Map<String, String> settings) throws Exception {
-        int managementPort = GatewayTestSupport.freePort();
+        Map<String, String> all = new HashMap<>(Map.of(
+                "camel.server.port", Integer.toString(GatewayTestSupport.freePort()),
+                "camel.management.port", Integer.toString(GatewayTestSupport.freePort()),
+                "gateway.data-dir", dataDir().toString()));
+        all.putAll(settings);
+        int managementPort = Integer.parseInt(all.get("camel.management.port"));
         Main main = new Main(GatewayApplication.class);
         main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true");
-        main.addOverrideProperty("camel.server.port", Integer.toString(GatewayTestSupport.freePort()));
-        main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
-        main.addOverrideProperty("gateway.data-dir", dataDir().toString());
-        settings.forEach(main::addOverrideProperty);
+        all.forEach(main::addOverrideProperty);
         try {
             Throwable failure = assertThrows(Throwable.class, main::start, "the gateway started");
             StringBuilder messages = new StringBuilder();

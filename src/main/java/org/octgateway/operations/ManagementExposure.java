@@ -19,10 +19,12 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param host the listening address; Camel's own default (every interface) when the setting is absent
  */
 public record ManagementExposure(boolean enabled, String host, boolean authenticationEnabled,
-                                 String basicPropertiesFile, String jwtKeystorePath) {
+                                 String basicPropertiesFile, String jwtKeystoreType, String jwtKeystorePath,
+                                 boolean sharesBusinessPort, String businessHost) {
 
-    /** Camel's default when camel.management.host is not set at all: every interface. */
+    /** Camel's defaults when a setting is absent: every interface, and port 8080 for both servers. */
     private static final String CAMEL_DEFAULT_HOST = "0.0.0.0";
+    private static final String CAMEL_DEFAULT_PORT = "8080";
 
     /** Reads the settings as camel-main does (application.properties, overridden by env vars and -D). */
     public static ManagementExposure of(PropertiesComponent properties) {
@@ -31,7 +33,12 @@ public record ManagementExposure(boolean enabled, String host, boolean authentic
                 properties.resolveProperty("camel.management.host").orElse(CAMEL_DEFAULT_HOST).trim(),
                 Boolean.parseBoolean(properties.resolveProperty("camel.management.authenticationEnabled").orElse("false")),
                 properties.resolveProperty("camel.management.basicPropertiesFile").orElse("").trim(),
-                properties.resolveProperty("camel.management.jwtKeystorePath").orElse("").trim());
+                properties.resolveProperty("camel.management.jwtKeystoreType").orElse("").trim(),
+                properties.resolveProperty("camel.management.jwtKeystorePath").orElse("").trim(),
+                Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))
+                        && properties.resolveProperty("camel.server.port").orElse(CAMEL_DEFAULT_PORT).trim().equals(
+                                properties.resolveProperty("camel.management.port").orElse(CAMEL_DEFAULT_PORT).trim()),
+                properties.resolveProperty("camel.server.host").orElse(CAMEL_DEFAULT_HOST).trim());
     }
 
     /**
@@ -41,6 +48,13 @@ public record ManagementExposure(boolean enabled, String host, boolean authentic
      * @throws IllegalStateException naming the settings to change
      */
     public void requireCredentialsOffLoopback() {
+        if (enabled && sharesBusinessPort && !isLoopback(businessHost)) {
+            // Camel then serves health, metrics and Jolokia from the business server, without the management settings
+            throw new IllegalStateException("The management endpoints (health, metrics, Jolokia) would be served on the "
+                    + "business port (camel.management.port equals camel.server.port), which listens on camel.server.host="
+                    + businessHost + " without the management port's address and credentials. Give camel.management.port "
+                    + "a port of its own.");
+        }
         if (!enabled || isLoopback(host)) {
             return;
         }
@@ -50,21 +64,24 @@ public record ManagementExposure(boolean enabled, String host, boolean authentic
                     + "camel.management.host=" + host + ", reachable from other machines, but " + missing
                     + ". Either keep it on this machine (camel.management.host=127.0.0.1), or require credentials: "
                     + "camel.management.authenticationEnabled=true and camel.management.basicPropertiesFile=<a file with "
-                    + "lines 'user.NAME = PASSWORD'> (or camel.management.jwtKeystorePath for JWT).");
+                    + "lines 'user.NAME = PASSWORD'> (or camel.management.jwtKeystoreType/-Path/-Password for JWT).");
         }
     }
 
-    /** Why the credentials are not usable, or null when they are. */
+    /**
+     * Why the credentials are not usable, or null when they are. Mirrors Camel 4.17's choice: the basic users file
+     * when set, else JWT when a key store type is set; with neither, Camel silently authenticates nothing.
+     */
     private String missingCredentials() {
         if (!authenticationEnabled) {
             return "camel.management.authenticationEnabled is not true";
         }
-        if (!jwtKeystorePath.isEmpty()) {
-            return Files.isReadable(Path.of(jwtKeystorePath)) ? null
-                    : "camel.management.jwtKeystorePath (" + jwtKeystorePath + ") cannot be read";
-        }
         if (basicPropertiesFile.isEmpty()) {
-            return "neither camel.management.basicPropertiesFile nor camel.management.jwtKeystorePath is set";
+            if (jwtKeystoreType.isEmpty()) {
+                return "neither camel.management.basicPropertiesFile nor camel.management.jwtKeystoreType is set";
+            }
+            return !jwtKeystorePath.isEmpty() && Files.isRegularFile(Path.of(jwtKeystorePath)) ? null
+                    : "camel.management.jwtKeystorePath (" + jwtKeystorePath + ") cannot be read";
         }
         Properties users = new Properties();
         try (Reader reader = Files.newBufferedReader(Path.of(basicPropertiesFile))) {
