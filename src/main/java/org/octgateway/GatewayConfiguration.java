@@ -180,7 +180,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, webhookBacklogThreshold));
         camelContext.addStartupListener(metrics);
         camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize, queueHealth::isShuttingDown));
-        camelContext.addStartupListener(new JolokiaGuard(managementAllowedOrigins));
+        new JolokiaGuard(managementAllowedOrigins).installOn(camelContext);
         DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
         registry.bind("deadLetters", deadLetters);
         camelContext.getManagementStrategy().addEventNotifier(new GatewayLifecycle(queueHealth, deadLetters));

@@ -50,8 +50,12 @@ class ManagementPlaneIT {
                 "DefaultEndpointsProtocol=https;AccountName=octtest;AccountKey=" + accountKey + ";EndpointSuffix=core.windows.net");
         settings.put("gateway.broker.password", brokerPassword);
         settings.put("gateway.webhook.secret", webhookSecret);
-        gateway = new GatewayProcess(workDir, Path.of("target", "management-plane-it.log"), settings)
-                .awaitPing(Duration.ofSeconds(90));
+        gateway = new GatewayProcess(workDir, Path.of("target", "management-plane-it.log"), settings);
+
+        // From the first answer the management port gives, Jolokia is guarded (no window while the gateway starts).
+        int first = firstManagementAnswer("/observe/jolokia/read/java.lang:type=Runtime/InputArguments");
+        assertEquals(405, first, "the first GET to Jolokia, while the gateway was starting");
+        gateway.awaitPing(Duration.ofSeconds(90));
 
         List<InetAddress> listening = ListeningSockets.on(gateway.managementPort);
         assertFalse(listening.isEmpty(), "nothing listens on " + gateway.managementPort);
@@ -81,6 +85,21 @@ class ManagementPlaneIT {
         assertTrue(log.contains("camel.management.host=0.0.0.0") && log.contains("camel.management.authenticationEnabled=true")
                 && log.contains("camel.management.basicPropertiesFile"), log);
         assertFalse(log.contains("Embedded ActiveMQ Artemis broker started"), "the broker started before the refusal");
+    }
+
+    /** Polls until the management port answers, and returns that first status. */
+    private int firstManagementAnswer(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(gateway.process.isAlive(), "the gateway exited; see " + gateway.log);
+            try {
+                return GatewayProcess.HTTP.send(HttpRequest.newBuilder(gateway.management(path)).timeout(Duration.ofSeconds(5))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException notListeningYet) {
+                Thread.sleep(10);
+            }
+        }
+        throw new AssertionError("the management port never answered");
     }
 
     private static Map<String, String> baseSettings(Path workDir) {

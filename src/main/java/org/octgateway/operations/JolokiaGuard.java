@@ -4,16 +4,17 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.octgateway.api.ApiError;
 
 /**
@@ -23,11 +24,10 @@ import org.octgateway.api.ApiError;
  * hawtio's (403 otherwise). Requests without either (curl, scripts, monitoring agents) are not browser requests and
  * pass; what they may do is limited by jolokia-access.xml and, off loopback, by the management credentials.
  */
-public class JolokiaGuard implements StartupListener {
+public class JolokiaGuard {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Set<String> allowedOrigins;
-    private final AtomicBoolean installed = new AtomicBoolean();
 
     /** @param allowedOrigins comma-separated origins, e.g. {@code http://localhost:8090,https://hawtio.clinic.example} */
     public JolokiaGuard(String allowedOrigins) {
@@ -37,32 +37,32 @@ public class JolokiaGuard implements StartupListener {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
-    // Installed as soon as the management server's router exists (before routes start), so no request reaches
-    // Jolokia unguarded; onCamelContextFullyStarted covers a server that starts later.
-    @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    private void install(CamelContext context) {
+    /**
+     * Puts the guard in front of Jolokia on the management server, before that server listens. Camel's authentication
+     * hook is the one place whose handlers the server mounts before it accepts connections (routes added later, on a
+     * started server, would leave a window at startup). Handlers for more specific paths run first there, so the guard
+     * answers before the management credentials are checked; it only refuses or passes on.
+     *
+     * @param context a CamelContext configured by camel-main but not started yet
+     */
+    public void installOn(CamelContext context) {
         ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
-        if (server == null || !server.isJolokiaEnabled() || server.getRouter() == null
-                || !installed.compareAndSet(false, true)) {
-            return; // no Jolokia, or already installed (these callbacks run again whenever a route starts later)
+        if (server == null || !server.isJolokiaEnabled()) {
+            return; // no management server, or no Jolokia on it
         }
         String jolokiaPath = server.getJolokiaPath();
-        server.getRouter().route().order(Integer.MIN_VALUE).handler(ctx -> {
-            if (ctx.request().path().startsWith(jolokiaPath)) {
-                check(ctx);
-            } else {
-                ctx.next();
+        AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
+        entry.setPath(jolokiaPath + "*");
+        entry.setAuthenticationProviderFactory(vertx -> null); // the guard checks no credentials
+        entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+            @Override
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T unused) {
+                return JolokiaGuard.this::check;
             }
         });
+        AuthenticationConfig handlers = server.getConfiguration().getAuthenticationConfig();
+        handlers.getEntries().add(entry);
+        handlers.setEnabled(true);
     }
 
     private void check(RoutingContext ctx) {
