@@ -11,6 +11,8 @@
 # No login (hawtio.authenticationEnabled=false): hawtio listens on 127.0.0.1 only (HAWTIO_HOST to change),
 # and its proxy only reaches gateways on localhost/127.0.0.1 (hawtio.proxyAllowlist).
 # Extra JVM options: HAWTIO_OPTS="-Dhawtio.proxyAllowlist=localhost,127.0.0.1,gateway-host".
+# The gateway answers Jolokia only for the web origins in its gateway.management.allowed-origins (default: this
+# hawtio on port 8090); with another HAWTIO_PORT, add http://localhost:<port> there.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -30,6 +30,8 @@ import org.octgateway.operations.GatewayLifecycle;
 import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.operations.InferenceServerHealthCheck;
 import org.octgateway.operations.JobQueueHealthCheck;
+import org.octgateway.operations.JolokiaGuard;
+import org.octgateway.operations.ManagementExposure;
 import org.octgateway.operations.QueueStats;
 import org.octgateway.operations.WebhookBacklogHealthCheck;
 import org.octgateway.storage.AzureBlobHeaders;
@@ -119,9 +121,13 @@ public class GatewayConfiguration implements CamelConfiguration {
     String azureInputContainer;
     @PropertyInject("gateway.azure.output-container")
     String azureOutputContainer;
+    @PropertyInject(value = "gateway.management.allowed-origins", defaultValue = "")
+    String managementAllowedOrigins;
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
+        // Before anything starts: a management port open to the network without credentials stops startup here.
+        ManagementExposure.of(camelContext.getPropertiesComponent()).requireCredentialsOffLoopback();
         Registry registry = camelContext.getRegistry();
         ObjectMapper json = new ObjectMapper();
         // REST consumers attach to the business port, whatever camel.server.port says (see BusinessPortHttpEngine).
@@ -175,6 +181,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, webhookBacklogThreshold));
         camelContext.addStartupListener(metrics);
         camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize, queueHealth::isShuttingDown));
+        new JolokiaGuard(managementAllowedOrigins).installOn(camelContext);
         DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
         registry.bind("deadLetters", deadLetters);
         camelContext.getManagementStrategy().addEventNotifier(new GatewayLifecycle(queueHealth, deadLetters));

@@ -84,6 +84,8 @@ class HawtioBrowserIT {
                 "-Dgateway.local.root=" + dataDir.resolve("buckets"),
                 "-Dgateway.demo.enabled=true",
                 "-Dgateway.inference.url=http://localhost:" + businessPort + "/demo/inference",
+                // hawtio's proxy forwards the browser's Origin; Jolokia answers only the allowed ones
+                "-Dgateway.management.allowed-origins=http://127.0.0.1:" + hawtioPort,
                 "-jar", gatewayJar.toString()));
 
         ProcessBuilder hawtio = new ProcessBuilder(BASEDIR.resolve("tools/hawtio/run.sh").toString());

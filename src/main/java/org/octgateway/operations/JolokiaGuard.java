@@ -1,0 +1,118 @@
+package org.octgateway.operations;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.octgateway.api.ApiError;
+
+/**
+ * Stands before Jolokia on the management port and keeps web pages from driving it through an operator's browser:
+ * only POST reaches Jolokia (405 otherwise: a link or an image tag cannot stop a route), and a request that carries
+ * an Origin (or, lacking one, a Referer) must come from one of {@code gateway.management.allowed-origins}, e.g.
+ * hawtio's (403 otherwise). Requests without either (curl, scripts, monitoring agents) are not browser requests and
+ * pass; what they may do is limited by jolokia-access.xml and, off loopback, by the management credentials.
+ */
+public class JolokiaGuard {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Set<String> allowedOrigins;
+
+    /** @param allowedOrigins comma-separated origins, e.g. {@code http://localhost:8090,https://hawtio.clinic.example} */
+    public JolokiaGuard(String allowedOrigins) {
+        this.allowedOrigins = Arrays.stream(allowedOrigins.split(","))
+                .map(String::trim).filter(origin -> !origin.isEmpty())
+                .map(JolokiaGuard::normalized)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Puts the guard in front of Jolokia on the management server, before that server listens. Camel's authentication
+     * hook is the one place whose handlers the server mounts before it accepts connections (routes added later, on a
+     * started server, would leave a window at startup). Handlers for more specific paths run first there, so the guard
+     * answers before the management credentials are checked; it only refuses or passes on.
+     *
+     * @param context a CamelContext configured by camel-main but not started yet
+     */
+    public void installOn(CamelContext context) {
+        ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
+        if (server == null || !server.isJolokiaEnabled()) {
+            return; // no management server, or no Jolokia on it
+        }
+        String jolokiaPath = server.getJolokiaPath();
+        AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
+        entry.setPath(jolokiaPath + "*");
+        entry.setAuthenticationProviderFactory(vertx -> null); // the guard checks no credentials
+        entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+            @Override
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T unused) {
+                return JolokiaGuard.this::check;
+            }
+        });
+        AuthenticationConfig handlers = server.getConfiguration().getAuthenticationConfig();
+        handlers.getEntries().add(entry);
+        handlers.setEnabled(true);
+    }
+
+    private void check(RoutingContext ctx) {
+        if (ctx.request().method() != HttpMethod.POST) {
+            ctx.response().putHeader("Allow", "POST");
+            refuse(ctx, new ApiError(405, "method_not_allowed",
+                    "Jolokia accepts POST requests only (" + ctx.request().method() + " was sent)."));
+            return;
+        }
+        String origin = browserOrigin(ctx);
+        if (origin != null && !allowedOrigins.contains(origin)) {
+            refuse(ctx, new ApiError(403, "origin_not_allowed", "Requests from the web origin " + origin
+                    + " may not use Jolokia; allowed origins are set in gateway.management.allowed-origins."));
+            return;
+        }
+        ctx.next();
+    }
+
+    /** The origin of the page that sent the request: its Origin header, else its Referer's; null if neither. */
+    private static String browserOrigin(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("Origin");
+        if (origin != null && !origin.isBlank()) {
+            return normalized(origin);
+        }
+        String referer = ctx.request().getHeader("Referer");
+        if (referer == null || referer.isBlank()) {
+            return null;
+        }
+        try {
+            URI page = URI.create(referer.trim());
+            return page.getScheme() == null || page.getRawAuthority() == null ? "null"
+                    : normalized(page.getScheme() + "://" + page.getRawAuthority());
+        } catch (IllegalArgumentException e) {
+            return "null"; // an unreadable Referer is no allowed origin
+        }
+    }
+
+    /** Origins compare case-insensitively and without a trailing slash ("http://Localhost:8090/"). */
+    private static String normalized(String origin) {
+        String trimmed = origin.trim().toLowerCase(Locale.ROOT);
+        return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+    }
+
+    private static void refuse(RoutingContext ctx, ApiError error) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(error.body());
+        } catch (JsonProcessingException e) {
+            body = "{\"status\":\"error\",\"error\":\"" + error.code() + "\"}";
+        }
+        ctx.response().setStatusCode(error.httpStatus()).putHeader("Content-Type", "application/json").end(body);
+    }
+}
