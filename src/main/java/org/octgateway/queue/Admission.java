@@ -14,7 +14,7 @@ public record Admission(String caller, int jobs, long callerBacklog) {
 
     /**
      * The priority of the request's {@code index}-th job: 9 for a caller with nothing waiting, one less each time
-     * the caller's backlog doubles (1 → 8, 2-3 → 7, 4-7 → 6, …, 511 and more → 0). A light caller's next job
+     * the caller's backlog (plus one) doubles: 1-2 jobs ahead → 8, 3-6 → 7, 7-14 → 6, …, 511 and more → 0. A light caller's next job
      * therefore overtakes a heavy caller's backlog, while each caller's own jobs keep their order.
      */
     public int priority(int index) {
