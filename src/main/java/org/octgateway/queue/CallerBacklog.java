@@ -35,7 +35,7 @@ public class CallerBacklog {
     private final Map<String, AtomicLong> waitingByCaller = new ConcurrentHashMap<>();
     /** Jobs admitted by this gateway whose transaction has not committed yet: not in the broker's count so far. */
     private long admittedNotYetQueued;
-    private volatile boolean warnedUnknownDepth;
+    private boolean warnedUnknownDepth; // guarded by this
 
     public CallerBacklog(BrokerCounts broker, long maxBacklog, long maxPerCaller, int maxPerRequest) {
         this.broker = broker;
@@ -49,26 +49,32 @@ public class CallerBacklog {
      *
      * @throws ApiError 400 too_many_images, 429 queue_full or caller_queue_full (with Retry-After)
      */
-    public synchronized Admission admit(String caller, int jobs) {
+    public Admission admit(String caller, int jobs) {
         if (jobs > maxPerRequest) {
             throw new ApiError(400, "too_many_images", "Input-Location holds " + jobs + " images; one request may queue at most "
                     + maxPerRequest + ". Send its sub-folders as separate requests.");
         }
+        // Asked outside the lock (a round trip to the broker); requests admitted meanwhile are in admittedNotYetQueued.
         long depth = broker.messageCount();
-        if (depth < 0) {
-            warnUnknownDepthOnce();
-        } else if (depth + admittedNotYetQueued + jobs > maxBacklog) {
-            throw tooManyRequests("queue_full", "The job queue is full (" + (depth + admittedNotYetQueued) + " of " + maxBacklog
-                    + " jobs waiting); nothing was accepted. Try again later.");
+        synchronized (this) {
+            if (depth < 0) {
+                warnUnknownDepthOnce();
+            } else if (depth + admittedNotYetQueued + jobs > maxBacklog) {
+                throw tooManyRequests("queue_full", "The job queue is full (" + (depth + admittedNotYetQueued) + " of "
+                        + maxBacklog + " jobs waiting); nothing was accepted. Try again later.");
+            } else {
+                warnedUnknownDepth = false;
+            }
+            long waiting = waiting(caller).get();
+            if (waiting + jobs > maxPerCaller) {
+                throw tooManyRequests("caller_queue_full", "Caller '" + caller + "' already has " + waiting
+                        + " jobs waiting; at most " + maxPerCaller + " may wait at once, so these " + jobs
+                        + " were not accepted. Try again later.");
+            }
+            waiting(caller).addAndGet(jobs);
+            admittedNotYetQueued += jobs;
+            return new Admission(caller, jobs, waiting);
         }
-        long waiting = waiting(caller).get();
-        if (waiting + jobs > maxPerCaller) {
-            throw tooManyRequests("caller_queue_full", "Caller '" + caller + "' already has " + waiting + " jobs waiting; at most "
-                    + maxPerCaller + " may wait at once, so these " + jobs + " were not accepted. Try again later.");
-        }
-        waiting(caller).addAndGet(jobs);
-        admittedNotYetQueued += jobs;
-        return new Admission(caller, jobs, waiting);
     }
 
     /** The admitted jobs are in the broker now (or failed to get there: then they are not waiting either). */
@@ -127,8 +133,9 @@ public class CallerBacklog {
     private void warnUnknownDepthOnce() {
         if (!warnedUnknownDepth) {
             warnedUnknownDepth = true;
-            LOG.warn("The broker does not tell the job queue's message count (an external broker needs the gateway's user to "
-                    + "have the 'manage' permission on activemq.management): gateway.queue.max-backlog is not enforced");
+            LOG.warn("Cannot read the job queue's message count from the broker (unreachable, or an external broker that does "
+                    + "not give the gateway's user the 'manage' permission on activemq.management): gateway.queue.max-backlog "
+                    + "is not enforced until it can");
         }
     }
 }
