@@ -13,9 +13,14 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.ConnectionFactory;
+import org.apache.camel.component.jms.JmsComponent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.octgateway.api.ApiError;
+import org.octgateway.queue.BrokerCounts;
+import org.octgateway.queue.CallerBacklog;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -26,6 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -182,5 +188,24 @@ class BacklogLimitsTest extends GatewayTestSupport {
         HttpResponse<String> folder = folderAs(LIGHT_KEY, "exam-small");
         assertEquals(200, folder.statusCode(), folder.body());
         assertEquals(3, json(folder.body()).path("request_uuid").size(), folder.body());
+    }
+
+    /** A restarted gateway (a fresh count) learns each caller's waiting jobs from the broker. */
+    @Test
+    void callersBacklogsAreRecountedFromTheBroker() throws Exception {
+        accepted(uploadAs(HEAVY_KEY));
+        accepted(uploadAs(HEAVY_KEY));
+        accepted(uploadAs(LIGHT_KEY));
+
+        ConnectionFactory broker = context.getRegistry().lookupByNameAndType("jms", JmsComponent.class)
+                .getConfiguration().getConnectionFactory();
+        CallerBacklog afterRestart = new CallerBacklog(new BrokerCounts(broker, "gateway.jobs", JSON), MAX_BACKLOG,
+                MAX_PER_CALLER, 3);
+        assertEquals(0, afterRestart.waitingJobs("heavy"), "a fresh count knows nothing yet");
+        afterRestart.recount();
+        assertEquals(2, afterRestart.waitingJobs("heavy"));
+        assertEquals(1, afterRestart.waitingJobs("light"));
+        ApiError refused = assertThrows(ApiError.class, () -> afterRestart.admit("heavy", 2), "2 waiting + 2 > 3");
+        assertEquals("caller_queue_full", refused.code());
     }
 }
