@@ -196,7 +196,8 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     /** Backlog limits, with the callers' counts recounted from the broker at startup and every few seconds after. */
     private CallerBacklog callerBacklog(CamelContext camelContext, ConnectionFactory connectionFactory, ObjectMapper json) {
-        CallerBacklog backlog = new CallerBacklog(new BrokerCounts(connectionFactory, jobsQueue, json),
+        CallerBacklog backlog = new CallerBacklog(
+                new BrokerCounts(camelContext.getRegistry().findSingleByType(EmbeddedBroker.class), connectionFactory, jobsQueue, json),
                 maxBacklog, maxBacklogPerCaller, maxImagesPerRequest);
         camelContext.getRegistry().bind("callerBacklog", backlog);
         camelContext.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "caller-backlog-recount")

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.octgateway.api.ApiError;
 import org.octgateway.queue.BrokerCounts;
 import org.octgateway.queue.CallerBacklog;
+import org.octgateway.queue.EmbeddedBroker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -199,13 +200,18 @@ class BacklogLimitsTest extends GatewayTestSupport {
 
         ConnectionFactory broker = context.getRegistry().lookupByNameAndType("jms", JmsComponent.class)
                 .getConfiguration().getConnectionFactory();
-        CallerBacklog afterRestart = new CallerBacklog(new BrokerCounts(broker, "gateway.jobs", JSON), MAX_BACKLOG,
-                MAX_PER_CALLER, 3);
-        assertEquals(0, afterRestart.waitingJobs("heavy"), "a fresh count knows nothing yet");
-        afterRestart.recount();
-        assertEquals(2, afterRestart.waitingJobs("heavy"));
-        assertEquals(1, afterRestart.waitingJobs("light"));
-        ApiError refused = assertThrows(ApiError.class, () -> afterRestart.admit("heavy", 2), "2 waiting + 2 > 3");
-        assertEquals("caller_queue_full", refused.code());
+        EmbeddedBroker embedded = context.getRegistry().findSingleByType(EmbeddedBroker.class);
+        // asked directly (the embedded broker) and by management messages (how an external broker is asked)
+        for (BrokerCounts counts : List.of(new BrokerCounts(embedded, broker, "gateway.jobs", JSON),
+                new BrokerCounts(null, broker, "gateway.jobs", JSON))) {
+            assertEquals(3, counts.messageCount());
+            CallerBacklog afterRestart = new CallerBacklog(counts, MAX_BACKLOG, MAX_PER_CALLER, 3);
+            assertEquals(0, afterRestart.waitingJobs("heavy"), "a fresh count knows nothing yet");
+            afterRestart.recount();
+            assertEquals(2, afterRestart.waitingJobs("heavy"));
+            assertEquals(1, afterRestart.waitingJobs("light"));
+            ApiError refused = assertThrows(ApiError.class, () -> afterRestart.admit("heavy", 2), "2 waiting + 2 > 3");
+            assertEquals("caller_queue_full", refused.code());
+        }
     }
 }
