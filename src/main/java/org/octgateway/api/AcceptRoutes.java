@@ -21,6 +21,7 @@ public class AcceptRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .bean("authentication", "authenticate")
                 .bean("requestValidator", "validateUpload")
+                .bean("callerBacklog", "requireRoom") // a full queue refuses before the upload is read
                 .bean(org.octgateway.validation.UploadedImage.class, "read")
                 .bean("acceptance", "acceptUpload");
 
@@ -35,6 +36,7 @@ public class AcceptRoutes extends RouteBuilder {
                 .bean("requestValidator", "validateBucket")
                 .bean("bucketRequests", "validate")
                 .bean("storageProviders", "requireAvailable")
+                .bean("callerBacklog", "requireRoom") // a full queue refuses before the folder is listed
                 .doTry()
                     .toD("direct:storage-${exchangeProperty." + BucketRequests.BUCKET_ENDPOINT + ".provider}-list")
                 .doCatch(Exception.class)

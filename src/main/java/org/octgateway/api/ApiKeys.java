@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -96,7 +97,7 @@ public final class ApiKeys {
                 throw new IllegalArgumentException(where + ": caller '" + name + "' is named twice");
             }
             byte[] digest = sha256(key);
-            if (!digests.add(java.util.HexFormat.of().formatHex(digest))) {
+            if (!digests.add(HexFormat.of().formatHex(digest))) {
                 throw new IllegalArgumentException(where + " (caller '" + name + "'): another caller has the same key");
             }
             callers.add(new Caller(name, digest));

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.octgateway.api.ApiError;
+import org.octgateway.api.Authentication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,27 +55,45 @@ public class CallerBacklog {
             throw new ApiError(400, "too_many_images", "Input-Location holds " + jobs + " images; one request may queue at most "
                     + maxPerRequest + ". Send its sub-folders as separate requests.");
         }
-        // Asked outside the lock (a round trip to the broker); requests admitted meanwhile are in admittedNotYetQueued.
+        // Asked outside the lock (a round trip to an external broker); requests admitted meanwhile are in admittedNotYetQueued.
         long depth = broker.messageCount();
         synchronized (this) {
-            if (depth < 0) {
-                warnUnknownDepthOnce();
-            } else if (depth + admittedNotYetQueued + jobs > maxBacklog) {
-                throw tooManyRequests("queue_full", "The job queue is full (" + (depth + admittedNotYetQueued) + " of "
-                        + maxBacklog + " jobs waiting); nothing was accepted. Try again later.");
-            } else {
-                warnedUnknownDepth = false;
-            }
-            long waiting = waiting(caller).get();
-            if (waiting + jobs > maxPerCaller) {
-                throw tooManyRequests("caller_queue_full", "Caller '" + caller + "' already has " + waiting
-                        + " jobs waiting; at most " + maxPerCaller + " may wait at once, so these " + jobs
-                        + " were not accepted. Try again later.");
-            }
+            long waiting = requireRoom(caller, jobs, depth);
             waiting(caller).addAndGet(jobs);
             admittedNotYetQueued += jobs;
             return new Admission(caller, jobs, waiting);
         }
+    }
+
+    /**
+     * Refuses a request at once, before its upload is read or its folder listed, when not even one more job of its
+     * caller would fit. The request's own count is checked again by {@link #admit}.
+     */
+    public void requireRoom(Exchange exchange) {
+        String caller = exchange.getProperty(Authentication.CALLER, String.class);
+        long depth = broker.messageCount();
+        synchronized (this) {
+            requireRoom(caller, 1, depth);
+        }
+    }
+
+    /** Throws 429 unless {@code jobs} more jobs of {@code caller} fit; answers the caller's jobs waiting now. */
+    private long requireRoom(String caller, int jobs, long depth) {
+        if (depth < 0) {
+            warnUnknownDepthOnce();
+        } else if (depth + admittedNotYetQueued + jobs > maxBacklog) {
+            throw tooManyRequests("queue_full", "The job queue is full (" + (depth + admittedNotYetQueued) + " of "
+                    + maxBacklog + " jobs waiting); nothing was accepted. Try again later.");
+        } else {
+            warnedUnknownDepth = false;
+        }
+        long waiting = waiting(caller).get();
+        if (waiting + jobs > maxPerCaller) {
+            throw tooManyRequests("caller_queue_full", "Caller '" + caller + "' has " + waiting + " jobs waiting and at most "
+                    + maxPerCaller + " may wait at once" + (jobs > 1 ? " (this request has " + jobs + ")" : "")
+                    + "; nothing was accepted. Try again later.");
+        }
+        return waiting;
     }
 
     /** The admitted jobs are in the broker now (or failed to get there: then they are not waiting either). */
