@@ -1,6 +1,7 @@
 package org.octgateway;
 
 import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.azure.storage.blob.BlobServiceClient;
@@ -194,14 +195,22 @@ public class GatewayConfiguration implements CamelConfiguration {
         return keys;
     }
 
-    /** Backlog limits, with the callers' counts recounted from the broker at startup and every few seconds after. */
+    /**
+     * Backlog limits. The callers' counts are recounted from the broker at startup (jobs queued before a restart) and,
+     * with an external broker that other gateways share, every few seconds: their workers take this gateway's jobs too.
+     */
     private CallerBacklog callerBacklog(CamelContext camelContext, ConnectionFactory connectionFactory, ObjectMapper json) {
-        CallerBacklog backlog = new CallerBacklog(
-                new BrokerCounts(camelContext.getRegistry().findSingleByType(EmbeddedBroker.class), connectionFactory, jobsQueue, json),
+        EmbeddedBroker embeddedBroker = camelContext.getRegistry().findSingleByType(EmbeddedBroker.class);
+        CallerBacklog backlog = new CallerBacklog(new BrokerCounts(embeddedBroker, connectionFactory, jobsQueue, json),
                 maxBacklog, maxBacklogPerCaller, maxImagesPerRequest);
         camelContext.getRegistry().bind("callerBacklog", backlog);
-        camelContext.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "caller-backlog-recount")
-                .scheduleWithFixedDelay(backlog::recount, 0, CallerBacklog.RECOUNT_SECONDS, TimeUnit.SECONDS);
+        ScheduledExecutorService recounts = camelContext.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "caller-backlog-recount");
+        if (embeddedBroker == null) {
+            recounts.scheduleWithFixedDelay(backlog::recount, 0, CallerBacklog.RECOUNT_SECONDS, TimeUnit.SECONDS);
+        } else {
+            recounts.execute(backlog::recount);
+        }
         return backlog;
     }
 

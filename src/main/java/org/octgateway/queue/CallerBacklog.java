@@ -15,15 +15,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code gateway.queue.max-backlog}: jobs in the queue (the broker's own message count, asked per request);</li>
  * <li>{@code gateway.queue.max-backlog-per-caller}: jobs one caller has waiting, counted here (accepted minus taken
- * by a worker), and recounted from the broker (messages grouped by their caller property) at startup and every
- * {@link #RECOUNT_SECONDS} seconds, so counts survive restarts and converge when several gateways share a broker;</li>
+ * by a worker), and recounted from the broker (messages grouped by their caller property) at startup and, with an
+ * external broker, every {@link #RECOUNT_SECONDS} seconds, so counts survive restarts and converge when several
+ * gateways share a broker;</li>
  * <li>{@code gateway.bucket.max-images-per-request}: jobs one request may create.</li>
  * </ul>
  * A request that does not fit is refused whole, before anything is queued.
  */
 public class CallerBacklog {
 
-    /** How often the per-caller counts are recounted from the broker. */
+    /** How often the per-caller counts are recounted from an external broker (a walk of the queue on the broker). */
     public static final long RECOUNT_SECONDS = 30;
     /** What a refused caller is told to wait: roughly how long a few workers need to make room. */
     static final String RETRY_AFTER_SECONDS = "60";
