@@ -1,6 +1,8 @@
 package org.octgateway;
 
 import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,11 +18,15 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.octgateway.api.Acceptance;
+import org.octgateway.api.ApiKeys;
+import org.octgateway.api.Authentication;
 import org.octgateway.api.BusinessPortHttpEngine;
 import org.octgateway.delivery.WebhookDelivery;
 import org.octgateway.delivery.WebhookSigner;
 import org.octgateway.demo.DemoWebhookSink;
 import org.octgateway.demo.ImageFacts;
+import org.octgateway.queue.BrokerCounts;
+import org.octgateway.queue.CallerBacklog;
 import org.octgateway.queue.EmbeddedBroker;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
@@ -123,6 +129,16 @@ public class GatewayConfiguration implements CamelConfiguration {
     String azureOutputContainer;
     @PropertyInject(value = "gateway.management.allowed-origins", defaultValue = "")
     String managementAllowedOrigins;
+    @PropertyInject(value = "gateway.api-keys", defaultValue = "")
+    String apiKeys;
+    @PropertyInject(value = "gateway.api-keys-file", defaultValue = "")
+    String apiKeysFile;
+    @PropertyInject("gateway.queue.max-backlog")
+    long maxBacklog;
+    @PropertyInject("gateway.queue.max-backlog-per-caller")
+    long maxBacklogPerCaller;
+    @PropertyInject("gateway.bucket.max-images-per-request")
+    int maxImagesPerRequest;
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
@@ -159,7 +175,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("queueHealth", queueHealth);
         // An empty AllowList allows nothing; until the webhook address policy replaces this, empty keeps meaning "any host".
         registry.bind("requestValidator", new RequestValidator(AllowList.orElse(webhookAllowedHosts, AllowList.EVERYTHING)));
-        Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json);
+        registry.bind("authentication", new Authentication(callers()));
+        CallerBacklog callerBacklog = callerBacklog(camelContext, connectionFactory, json);
+        Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json, callerBacklog);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
 
@@ -169,6 +187,38 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         registry.bind("demoImageFacts", new ImageFacts(json));
         registry.bind("demoWebhookSink", new DemoWebhookSink(Path.of(dataDir, "demo-webhook"), json));
+    }
+
+    /** The business API's callers; without keys everyone is "anonymous", which startup says loudly. */
+    private ApiKeys callers() {
+        ApiKeys keys = ApiKeys.of(apiKeys, apiKeysFile);
+        if (keys.isEmpty()) {
+            LOG.warn("*** NO API KEYS: the business API accepts ANY caller, all counted as '{}'. Name the callers and their "
+                    + "keys in gateway.api-keys (caller-name:key,...) or gateway.api-keys-file before exposing the gateway. ***",
+                    ApiKeys.ANONYMOUS);
+        } else {
+            LOG.info("Business API callers: {}", keys.callerNames());
+        }
+        return keys;
+    }
+
+    /**
+     * Backlog limits. The callers' counts are recounted from the broker at startup (jobs queued before a restart) and,
+     * with an external broker that other gateways share, every few seconds: their workers take this gateway's jobs too.
+     */
+    private CallerBacklog callerBacklog(CamelContext camelContext, ConnectionFactory connectionFactory, ObjectMapper json) {
+        EmbeddedBroker embeddedBroker = camelContext.getRegistry().findSingleByType(EmbeddedBroker.class);
+        CallerBacklog backlog = new CallerBacklog(new BrokerCounts(embeddedBroker, connectionFactory, jobsQueue, json),
+                maxBacklog, maxBacklogPerCaller, maxImagesPerRequest);
+        camelContext.getRegistry().bind("callerBacklog", backlog);
+        ScheduledExecutorService recounts = camelContext.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "caller-backlog-recount");
+        if (embeddedBroker == null) {
+            recounts.scheduleWithFixedDelay(backlog::recount, 0, CallerBacklog.RECOUNT_SECONDS, TimeUnit.SECONDS);
+        } else {
+            recounts.execute(backlog::recount);
+        }
+        return backlog;
     }
 
     /** Health checks, metrics, JMX operations, shutdown behaviour and JSON bodies for the HTTP server's own errors. */

@@ -135,11 +135,11 @@ class OperationsEndpointsTest extends GatewayTestSupport {
         assertFalse(answer.body().contains("/demo"), "the demo peers are off and must not be documented");
 
         assertEquals(Set.of("200", "503"), responseCodes(doc, "/ping", "get"));
-        assertEquals(Set.of("200", "400", "413", "415", "503"), responseCodes(doc, "/invocations", "post"));
+        assertEquals(Set.of("200", "400", "401", "413", "415", "429", "503"), responseCodes(doc, "/invocations", "post"));
         assertEquals(Set.of("Webhook-Url", "Examination-ID", "Inference-Parameters"), headers(doc, "/invocations"));
         assertTrue(requiredHeaders(doc, "/invocations").contains("Webhook-Url"));
         for (String bucketPath : List.of("/bucket_invocations", "/bucket_invocations_azure_uae")) {
-            assertEquals(Set.of("200", "400", "404", "502", "503"), responseCodes(doc, bucketPath, "post"), bucketPath);
+            assertEquals(Set.of("200", "400", "401", "404", "429", "502", "503"), responseCodes(doc, bucketPath, "post"), bucketPath);
             assertEquals(Set.of("Input-Location", "Webhook-Url", "Input-Bucket-Name", "Output-Bucket-Name", "Write-To-GCS",
                     "Examination-ID", "Inference-Parameters"), headers(doc, bucketPath), bucketPath);
             assertEquals(Set.of("Input-Location", "Webhook-Url"), requiredHeaders(doc, bucketPath), bucketPath);

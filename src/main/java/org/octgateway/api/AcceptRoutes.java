@@ -16,9 +16,12 @@ public class AcceptRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .bean("queueHealth", "answerPing");
 
+        // Every business endpoint starts by naming its caller (401 without a valid API key); /ping and /api-doc do not.
         from("direct:accept-upload").routeId("accept-upload")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
+                .bean("authentication", "authenticate")
                 .bean("requestValidator", "validateUpload")
+                .bean("callerBacklog", "requireRoom") // a full queue refuses before the upload is read
                 .bean(org.octgateway.validation.UploadedImage.class, "read")
                 .bean("acceptance", "acceptUpload");
 
@@ -29,9 +32,11 @@ public class AcceptRoutes extends RouteBuilder {
         // validate → list the exam (names only) with the endpoint's provider → split into jobs → queue → answer
         from("direct:accept-bucket").routeId("accept-bucket")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
+                .bean("authentication", "authenticate")
                 .bean("requestValidator", "validateBucket")
                 .bean("bucketRequests", "validate")
                 .bean("storageProviders", "requireAvailable")
+                .bean("callerBacklog", "requireRoom") // a full queue refuses before the folder is listed
                 .doTry()
                     .toD("direct:storage-${exchangeProperty." + BucketRequests.BUCKET_ENDPOINT + ".provider}-list")
                 .doCatch(Exception.class)

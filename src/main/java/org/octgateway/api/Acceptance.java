@@ -7,6 +7,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.octgateway.queue.Admission;
+import org.octgateway.queue.CallerBacklog;
 import org.octgateway.queue.Job;
 import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.queue.JobLogContext;
@@ -31,12 +33,15 @@ public class Acceptance {
     private final QueueHealth queueHealth;
     private final GatewayMetrics metrics;
     private final ObjectMapper json;
+    private final CallerBacklog backlog;
 
-    public Acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics, ObjectMapper json) {
+    public Acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics, ObjectMapper json,
+                      CallerBacklog backlog) {
         this.jobQueue = jobQueue;
         this.queueHealth = queueHealth;
         this.metrics = metrics;
         this.json = json;
+        this.backlog = backlog;
     }
 
     /** Queues the uploaded image as one job, with its bytes, and answers {filename, status, request_uuid}. */
@@ -46,7 +51,7 @@ public class Acceptance {
         Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
                 request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
                 System.currentTimeMillis());
-        enqueue(List.of(job), image.bytes());
+        job = enqueue(exchange, List.of(job), image.bytes()).get(0);
 
         respond(exchange, new Answers.UploadSent(job.filename(), SENT, job.requestUuid()));
     }
@@ -56,7 +61,7 @@ public class Acceptance {
      * arrays in correspondence for a folder.
      */
     public void acceptBucketJobs(Exchange exchange, List<Job> jobs, boolean folder) throws JsonProcessingException {
-        enqueue(jobs, null);
+        jobs = enqueue(exchange, jobs, null);
         if (folder) {
             List<String> filenames = new ArrayList<>(jobs.size());
             List<String> resultPaths = new ArrayList<>(jobs.size());
@@ -80,19 +85,35 @@ public class Acceptance {
         exchange.getMessage().setBody(json.writeValueAsString(answer));
     }
 
-    private void enqueue(List<Job> jobs, byte[] image) {
+    /** Queues the request's jobs as its caller's, all or none, and returns them as queued. */
+    private List<Job> enqueue(Exchange exchange, List<Job> jobs, byte[] image) {
         if (queueHealth.isShuttingDown()) {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }
-        jobQueue.enqueue(jobs, image);
+        String caller = exchange.getProperty(Authentication.CALLER, String.class);
+        List<Job> callersJobs = jobs.stream().map(job -> job.withCaller(caller)).toList();
+        Admission admission = backlog.admit(caller, callersJobs.size());
+        boolean committed = false;
         try {
-            for (Job job : jobs) {
-                metrics.jobAccepted(job.endpoint());
-                JobLogContext.tag(job.requestUuid(), job.examinationId());
-                LOG.info("Job accepted: endpoint={} source={} filename={}", job.endpoint(), job.source(), job.filename());
-            }
+            jobQueue.enqueue(callersJobs, image, admission);
+            committed = true;
         } finally {
-            JobLogContext.clear(); // the HTTP worker thread serves other requests next
+            backlog.queued(admission, committed);
         }
+        Job first = callersJobs.get(0);
+        metrics.jobsAccepted(first.endpoint(), caller, callersJobs.size());
+        // One line per request (a folder may hold thousands of images); each job's line only at DEBUG.
+        LOG.info("Accepted {} job(s) from caller {} at {}", callersJobs.size(), caller, first.endpoint());
+        if (LOG.isDebugEnabled()) {
+            try {
+                for (Job job : callersJobs) {
+                    JobLogContext.tag(job.requestUuid(), job.examinationId());
+                    LOG.debug("Job accepted: endpoint={} source={} filename={}", job.endpoint(), job.source(), job.filename());
+                }
+            } finally {
+                JobLogContext.clear(); // the HTTP worker thread serves other requests next
+            }
+        }
+        return callersJobs;
     }
 }

@@ -1,5 +1,7 @@
 package org.octgateway.api;
 
+import java.util.Map;
+
 /**
  * A request the gateway refuses, with the HTTP status and the JSON error it answers:
  * {@code {"status":"error","error":<code>,"message":<plain words>}}.
@@ -9,11 +11,18 @@ public class ApiError extends RuntimeException {
 
     private final int httpStatus;
     private final String code;
+    private final Map<String, String> responseHeaders;
 
     public ApiError(int httpStatus, String code, String message) {
+        this(httpStatus, code, message, Map.of());
+    }
+
+    /** @param responseHeaders headers the answer carries too, e.g. WWW-Authenticate with a 401, Retry-After with a 429 */
+    public ApiError(int httpStatus, String code, String message, Map<String, String> responseHeaders) {
         super(message, null, false, false);
         this.httpStatus = httpStatus;
         this.code = code;
+        this.responseHeaders = Map.copyOf(responseHeaders);
     }
 
     public int httpStatus() {
@@ -22,6 +31,10 @@ public class ApiError extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
     }
 
     /** The JSON error body: {@code {"status":"error","error":<code>,"message":<plain words>}}. */

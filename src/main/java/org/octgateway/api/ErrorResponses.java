@@ -41,6 +41,7 @@ public class ErrorResponses extends RouteConfigurationBuilder {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, error.httpStatus());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        error.responseHeaders().forEach(exchange.getMessage()::setHeader);
         exchange.getMessage().setBody(JSON.writeValueAsString(error.body()));
     }
 }

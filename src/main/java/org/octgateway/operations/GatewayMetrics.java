@@ -13,7 +13,7 @@ import org.apache.camel.StartupListener;
 /**
  * The gateway's own metrics, under names dashboards rely on (Prometheus form):
  * gateway_jobs_accepted_total{endpoint}, gateway_jobs_completed_total{endpoint,status},
- * gateway_queue_backlog, gateway_queue_oldest_age_seconds, gateway_inference_seconds (histogram),
+ * gateway_caller_jobs_accepted_total{caller}, gateway_queue_backlog, gateway_queue_oldest_age_seconds, gateway_inference_seconds (histogram),
  * gateway_webhook_deliveries_total{outcome}, gateway_dead_letters.
  * They join Camel's Micrometer registry (served at /observe/metrics) once Camel has started.
  */
@@ -53,9 +53,15 @@ public class GatewayMetrics implements StartupListener {
         inferenceTimer();
     }
 
-    public void jobAccepted(String endpoint) {
+    /**
+     * Counts accepted jobs by endpoint (gateway_jobs_accepted_total) and by caller (gateway_caller_jobs_accepted_total).
+     * {@code caller} is a configured caller name or "anonymous": the label's values are bounded by the configuration.
+     */
+    public void jobsAccepted(String endpoint, String caller, int jobs) {
         Counter.builder("gateway.jobs.accepted").description("Jobs accepted").tag("endpoint", endpoint)
-                .register(registry).increment();
+                .register(registry).increment(jobs);
+        Counter.builder("gateway.caller.jobs.accepted").description("Jobs accepted, by API caller").tag("caller", caller)
+                .register(registry).increment(jobs);
     }
 
     public void jobCompleted(String endpoint, String status) {

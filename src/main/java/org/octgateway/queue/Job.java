@@ -20,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param outputBucket        where the result JSON is written, when {@code resultPath} is set
  * @param resultPath          object name of the result in the output bucket; null when nothing is written
  * @param acceptedAt          epoch milliseconds when the job was accepted
+ * @param caller              the name of the API caller that asked for it (never its key); null in jobs queued
+ *                            before callers were named
  */
 // Jobs queued by an older or newer gateway version must still be readable.
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -35,9 +37,23 @@ public record Job(
         String inferenceParameters,
         String outputBucket,
         String resultPath,
-        long acceptedAt) {
+        long acceptedAt,
+        String caller) {
 
     public static final String UPLOAD = "upload";
+
+    /** A job whose caller is not known yet (set by {@link #withCaller}). */
+    public Job(String requestUuid, String endpoint, String source, String bucket, String objectName, String filename,
+               String examinationId, String webhookUrl, String inferenceParameters, String outputBucket, String resultPath,
+               long acceptedAt) {
+        this(requestUuid, endpoint, source, bucket, objectName, filename, examinationId, webhookUrl, inferenceParameters,
+                outputBucket, resultPath, acceptedAt, null);
+    }
+
+    public Job withCaller(String caller) {
+        return new Job(requestUuid, endpoint, source, bucket, objectName, filename, examinationId, webhookUrl,
+                inferenceParameters, outputBucket, resultPath, acceptedAt, caller);
+    }
 
     @JsonIgnore
     public boolean isUpload() {

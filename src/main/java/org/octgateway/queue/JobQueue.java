@@ -9,6 +9,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.octgateway.api.ApiError;
@@ -24,6 +25,8 @@ public class JobQueue {
 
     /** The JMS property that carries the job as JSON (the body carries the image bytes, if any). */
     public static final String JOB_PROPERTY = "GatewayJob";
+    /** The JMS property that carries the caller's name: the broker counts each caller's backlog by it. */
+    public static final String CALLER_PROPERTY = "GatewayCaller";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
 
@@ -41,20 +44,23 @@ public class JobQueue {
      * Queues every job durably, or none: when this returns, the jobs survive a crash.
      *
      * @param image the image bytes shared by the jobs (an upload), or null when the worker fetches them
+     * @param admission the room reserved for them, which gives each job its JMS priority
      * @throws ApiError 503 when the queue cannot take them
      */
-    public void enqueue(List<Job> jobs, byte[] image) {
+    public void enqueue(List<Job> jobs, byte[] image, Admission admission) {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
              MessageProducer producer = session.createProducer(session.createQueue(queueName))) {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (Job job : jobs) {
+            for (int i = 0; i < jobs.size(); i++) {
+                Job job = jobs.get(i);
                 BytesMessage message = session.createBytesMessage();
                 message.setStringProperty(JOB_PROPERTY, json.writeValueAsString(job));
+                message.setStringProperty(CALLER_PROPERTY, job.caller());
                 if (image != null) {
                     message.writeBytes(image);
                 }
-                producer.send(message);
+                producer.send(message, DeliveryMode.PERSISTENT, admission.priority(i), Message.DEFAULT_TIME_TO_LIVE);
             }
             session.commit();
         } catch (JMSException | RuntimeException | JsonProcessingException e) {

@@ -18,6 +18,7 @@ public class WorkerRoutes extends RouteBuilder {
                 .routeId("job-worker")
                 .routeConfigurationId(WorkerErrorHandling.WORKER_ERRORS)
                 .bean("jobSteps", "restore")
+                .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
                 // content enricher: a bucket job's bytes come from its provider now, not at acceptance
                 .filter(method("jobSteps", "needsImage"))
                     .bean("jobSteps", "fetchRequest")

@@ -1,0 +1,65 @@
+package org.octgateway.api;
+
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first step of every business endpoint: who is calling. The key comes as {@code Authorization: Bearer <key>}
+ * or {@code X-API-Key: <key>}; the caller's NAME (never the key) is left on the exchange for the job records, logs
+ * and quotas. Both headers are removed at once, so the key travels no further and is never logged.
+ * With no key configured every request is {@link ApiKeys#ANONYMOUS} (startup warns about it).
+ */
+public class Authentication {
+
+    /** Exchange property: the caller's name. */
+    public static final String CALLER = "gatewayCaller";
+    public static final String AUTHORIZATION = "Authorization";
+    public static final String API_KEY = "X-API-Key";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
+    private static final String BEARER = "bearer ";
+
+    private final ApiKeys apiKeys;
+
+    public Authentication(ApiKeys apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    /** Leaves the caller's name in {@link #CALLER}, or refuses the request with 401. */
+    public void authenticate(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String presented = presentedKey(message.getHeader(AUTHORIZATION, String.class), message.getHeader(API_KEY, String.class));
+        message.removeHeader(AUTHORIZATION);
+        message.removeHeader(API_KEY);
+        if (apiKeys.isEmpty()) {
+            exchange.setProperty(CALLER, ApiKeys.ANONYMOUS);
+            return;
+        }
+        if (presented == null) {
+            LOG.debug("Refused a request without an API key");
+            throw unauthorized("An API key is required: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.");
+        }
+        String caller = apiKeys.callerFor(presented).orElseThrow(() -> {
+            LOG.debug("Refused a request with an unknown API key");
+            return unauthorized("The API key is not valid.");
+        });
+        exchange.setProperty(CALLER, caller);
+    }
+
+    /** The key of a Bearer Authorization header, else of X-API-Key; null when neither carries one. */
+    static String presentedKey(String authorization, String apiKey) {
+        if (authorization != null && authorization.length() > BEARER.length()
+                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).strip();
+        }
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+    }
+
+    private static ApiError unauthorized(String message) {
+        return new ApiError(401, "unauthorized", message, Map.of("WWW-Authenticate", "Bearer"));
+    }
+}

@@ -1,0 +1,32 @@
+package org.octgateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.octgateway.queue.Job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Jobs carry their caller's name, and jobs queued before callers were named are still read. */
+class JobRecordTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aJobQueuedBeforeCallersWereNamedIsReadWithoutACaller() throws Exception {
+        String older = "{\"requestUuid\":\"u-1\",\"endpoint\":\"invocations\",\"source\":\"upload\",\"filename\":\"scan.png\","
+                + "\"webhookUrl\":\"http://hooks.example/x\",\"inferenceParameters\":\"{}\",\"acceptedAt\":1}";
+        Job job = JSON.readValue(older, Job.class);
+        assertEquals("u-1", job.requestUuid());
+        assertNull(job.caller());
+    }
+
+    @Test
+    void theCallerTravelsWithTheJob() throws Exception {
+        Job job = new Job("u-2", "invocations", Job.UPLOAD, null, null, "scan.png", null, "http://hooks.example/x", "{}",
+                null, null, 1L).withCaller("ris-east");
+        Job read = JSON.readValue(JSON.writeValueAsString(job), Job.class);
+        assertEquals("ris-east", read.caller());
+        assertEquals(job, read);
+    }
+}
