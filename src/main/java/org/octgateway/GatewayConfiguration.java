@@ -1,6 +1,7 @@
 package org.octgateway;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,10 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.octgateway.api.Acceptance;
 import org.octgateway.api.BusinessPortHttpEngine;
+import org.octgateway.delivery.RetrySchedule;
+import org.octgateway.delivery.WebhookAddressPolicy;
 import org.octgateway.delivery.WebhookDelivery;
+import org.octgateway.delivery.WebhookHttpClient;
 import org.octgateway.delivery.WebhookSigner;
 import org.octgateway.demo.DemoWebhookSink;
 import org.octgateway.demo.ImageFacts;
@@ -81,10 +85,22 @@ public class GatewayConfiguration implements CamelConfiguration {
     String inferenceUrl;
     @PropertyInject("gateway.webhook.max-attempts")
     int webhookMaxAttempts;
-    @PropertyInject("gateway.webhook.retry-delay-ms")
-    long webhookRetryDelayMs;
-    @PropertyInject("gateway.webhook.max-retry-delay-ms")
-    long webhookMaxRetryDelayMs;
+    @PropertyInject("gateway.webhook.retry-schedule")
+    String webhookRetrySchedule;
+    @PropertyInject("gateway.webhook.max-retry-after-ms")
+    long webhookMaxRetryAfterMs;
+    @PropertyInject("gateway.webhook.timeout-ms")
+    long webhookTimeoutMs;
+    @PropertyInject("gateway.webhook.max-response-bytes")
+    int webhookMaxResponseBytes;
+    @PropertyInject("gateway.webhook.per-host-concurrency")
+    int webhookPerHostConcurrency;
+    @PropertyInject("gateway.webhook.concurrency")
+    int webhookConcurrency;
+    @PropertyInject(value = "gateway.webhook.allowed-subnets", defaultValue = "")
+    String webhookAllowedSubnets;
+    @PropertyInject(value = "gateway.demo.enabled", defaultValue = "false")
+    boolean demoEnabled;
     @PropertyInject(value = "gateway.webhook.secret", defaultValue = "")
     String webhookSecret;
     @PropertyInject(value = "gateway.webhook.allowed-hosts", defaultValue = "")
@@ -151,12 +167,19 @@ public class GatewayConfiguration implements CamelConfiguration {
         JobQueue jobQueue = new JobQueue(connectionFactory, jobsQueue, json);
         registry.bind("jobQueue", jobQueue);
         registry.bind("queueHealth", queueHealth);
-        registry.bind("requestValidator", new RequestValidator(new AllowList(webhookAllowedHosts)));
+        // The SSRF guard: asked when a request is accepted and again for every address a webhook is connected to.
+        // With the demo on, loopback on the business port is allowed too (the demo's own /demo/webhook sink).
+        WebhookAddressPolicy webhookAddressPolicy = new WebhookAddressPolicy(webhookAllowedHosts, webhookAllowedSubnets,
+                demoEnabled ? serverPort : -1);
+        registry.bind("requestValidator", new RequestValidator(webhookAddressPolicy));
         Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
 
-        registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts));
+        registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts,
+                RetrySchedule.parse(webhookRetrySchedule, Duration.ofMillis(webhookMaxRetryAfterMs))));
+        registry.bind("webhookHttpClient", new WebhookHttpClient(webhookAddressPolicy, Duration.ofMillis(webhookTimeoutMs),
+                webhookMaxResponseBytes, webhookPerHostConcurrency, webhookConcurrency));
 
         bindStorage(registry, acceptance);
 
@@ -226,8 +249,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     private ConnectionFactory brokerConnectionFactory(CamelContext camelContext) throws Exception {
         ActiveMQConnectionFactory factory;
         if (brokerUrl == null || brokerUrl.isBlank()) {
-            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue, deliveryQueue,
-                    new EmbeddedBroker.Redelivery(webhookMaxAttempts, webhookRetryDelayMs, webhookMaxRetryDelayMs));
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue);
             broker.start();
             camelContext.addService(broker, true, false);
             camelContext.getRegistry().bind("embeddedBroker", broker);
