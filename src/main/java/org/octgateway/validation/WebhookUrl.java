@@ -124,6 +124,10 @@ public final class WebhookUrl {
         if (literal.isPresent()) {
             return List.of(literal.get());
         }
+        String name = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return List.of(InetAddress.getLoopbackAddress()); // RFC 6761: always loopback, whatever DNS says today
+        }
         try {
             return List.of(InetAddress.getAllByName(host));
         } catch (UnknownHostException e) {
