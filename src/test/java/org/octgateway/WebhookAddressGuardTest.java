@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -137,7 +136,7 @@ class WebhookAddressGuardTest extends GatewayTestSupport {
 
         for (String uuid : List.of(byName, byAddress)) {
             Message deadLetter = await("dead letter of " + uuid).atMost(DELIVERY_TIMEOUT)
-                    .until(() -> deadLetter(uuid), Optional::isPresent).get();
+                    .until(() -> DeadLetterBrowser.deadLetter(uuid), Optional::isPresent).get();
             String reason = deadLetter.getStringProperty("GatewayFailure");
             assertTrue(reason.contains("127.0.0.1 is a loopback address"), reason);
             assertFalse(reason.contains("secret"), reason);
@@ -161,23 +160,5 @@ class WebhookAddressGuardTest extends GatewayTestSupport {
             producer.send(message);
         }
         return uuid;
-    }
-
-    private Optional<Message> deadLetter(String requestUuid) throws Exception {
-        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
-             Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            try (QueueBrowser browser = session.createBrowser(session.createQueue("gateway.dead-letters"))) {
-                var messages = browser.getEnumeration();
-                while (messages.hasMoreElements()) {
-                    Message message = (Message) messages.nextElement();
-                    if (requestUuid.equals(message.getStringProperty("GatewayRequestUuid"))) {
-                        return Optional.of(message);
-                    }
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -9,12 +9,8 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.QueueBrowser;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kept in the dead-letter queue, browsed here through JMS on the embedded broker.
  */
 class WebhookDeliveryTest extends GatewayTestSupport {
-
-    private static final String DEAD_LETTERS = "gateway.dead-letters";
 
     @Override
     protected void overrideProperties(Properties properties) {
@@ -80,7 +74,7 @@ class WebhookDeliveryTest extends GatewayTestSupport {
             assertEquals("completed", envelope.path("status").asText());
             assertEquals(uuid, delivery.getRequest().getHeader("webhook-id"));
         }
-        assertTrue(deadLetter(uuid).isEmpty(), "a delivered envelope must not be dead-lettered");
+        assertTrue(DeadLetterBrowser.deadLetter(uuid).isEmpty(), "a delivered envelope must not be dead-lettered");
     }
 
     @Test
@@ -91,7 +85,7 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         String uuid = upload(hook);
 
         Message deadLetter = await("dead letter of " + uuid).atMost(DELIVERY_TIMEOUT)
-                .until(() -> deadLetter(uuid), Optional::isPresent).get();
+                .until(() -> DeadLetterBrowser.deadLetter(uuid), Optional::isPresent).get();
         assertEquals(3, deliveriesTo(hook).size(), "gateway.webhook.max-attempts=3");
         assertEquals(webhookUrl(hook), deadLetter.getStringProperty("GatewayWebhookUrl"));
         String reason = deadLetter.getStringProperty("GatewayFailure");
@@ -101,25 +95,5 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         assertEquals(uuid, envelope.path("request_uuid").asText());
         assertEquals("completed", envelope.path("status").asText());
         assertEquals(json("{\"fine\":true}"), envelope.path("result"));
-    }
-
-    /** Browses (does not consume) the dead-letter queue of the running embedded broker for {@code requestUuid}. */
-    private Optional<Message> deadLetter(String requestUuid) throws Exception {
-        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
-             Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            try (QueueBrowser browser = session.createBrowser(session.createQueue(DEAD_LETTERS))) {
-                var messages = browser.getEnumeration();
-                while (messages.hasMoreElements()) {
-                    Message message = (Message) messages.nextElement();
-                    if (message instanceof TextMessage text
-                            && requestUuid.equals(json(text.getText()).path("request_uuid").asText())) {
-                        return Optional.of(message);
-                    }
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

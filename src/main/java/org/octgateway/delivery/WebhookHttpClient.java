@@ -40,16 +40,19 @@ public class WebhookHttpClient implements HttpClientConfigurer {
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         Timeout timeout = Timeout.of(deadline);
+        // Per-read timeouts a little beyond the deadline: the deadline (AttemptLimits) ends the attempt first and
+        // names the reason; these only bound a read should the deadline's thread ever be late.
+        Timeout readTimeout = Timeout.of(deadline.plusSeconds(1));
         builder.setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new GuardedDnsResolver(policy))
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
-                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(timeout).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(readTimeout).build())
+                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(readTimeout).build())
                 .setMaxConnTotal(Math.max(maxConnections, 1))
                 .setMaxConnPerRoute(Math.max(perHostLimit, 1))
                 .build());
         builder.setDefaultRequestConfig(RequestConfig.custom()
                 .setConnectionRequestTimeout(timeout)
-                .setResponseTimeout(timeout)
+                .setResponseTimeout(readTimeout)
                 .setRedirectsEnabled(false)
                 .build());
         builder.disableRedirectHandling();
