@@ -18,6 +18,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
 import org.octgateway.delivery.WebhookAddressPolicy;
 import org.octgateway.delivery.WebhookAddressRefused;
@@ -25,6 +26,10 @@ import org.octgateway.delivery.WebhookDeadlineExceeded;
 import org.octgateway.delivery.WebhookHostBusy;
 import org.octgateway.delivery.WebhookHttpClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -165,6 +170,23 @@ class WebhookHttpClientTest {
             System.out.println("WebhookHttpClientTest: the endless webhook sent " + sent + " bytes before the gateway hung up, in " + took.toMillis() + " ms");
             assertTrue(sent < 16L * 1024 * 1024, "the webhook got " + sent + " bytes out of its 1 GB answer");
             assertTrue(took.compareTo(DEADLINE) < 0, "took " + took);
+        }
+    }
+
+    @Test
+    void answeredAttemptsGiveTheirConnectionBackEvenWhenTheCallerNeverClosesTheAnswer() throws Exception {
+        WireMockServer webhook = new WireMockServer(options().dynamicPort());
+        webhook.start();
+        webhook.stubFor(any(anyUrl()).willReturn(ok()));
+        try (CloseableHttpClient client = client(new WebhookAddressPolicy("localhost", "", -1), 1)) {
+            for (int i = 0; i < 5; i++) {
+                // camel-http reads the answer and closes the response only when the exchange completes
+                ClassicHttpResponse response = post(client, webhook.baseUrl() + "/hook");
+                assertEquals(200, response.getCode(), "attempt " + (i + 1));
+                EntityUtils.toByteArray(response.getEntity());
+            }
+        } finally {
+            webhook.stop();
         }
     }
 

@@ -28,6 +28,7 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
  * <li>at most {@code maxResponseBytes} of the answer are read; the rest is never downloaded (the connection is
  * dropped instead), so a webhook answering an endless body costs a few KB;</li>
  * <li>at most {@code perHostLimit} attempts at once per host ({@link HostSlots}).</li>
+ * <li>whatever happens, no pooled connection stays leased once the attempt returns.</li>
  * </ul>
  */
 class AttemptLimits implements ExecChainHandler {
@@ -91,7 +92,11 @@ class AttemptLimits implements ExecChainHandler {
         }
         InputStream content = entity.getContent();
         byte[] head = content.readNBytes(maxResponseBytes);
-        if (content.read() != -1) {
+        boolean more = content.read() != -1;
+        // An answer read to its end has given its connection back to the pool. Anything else (a longer answer, or a
+        // stream that stopped short of the connection's end) drops the connection: the caller (camel-http) closes
+        // the response only when the exchange completes, and a connection held until then starves the pool.
+        if (more || scope.execRuntime.isEndpointAcquired()) {
             scope.execRuntime.discardEndpoint();
         }
         response.setEntity(new ByteArrayEntity(head, ContentType.parseLenient(entity.getContentType())));

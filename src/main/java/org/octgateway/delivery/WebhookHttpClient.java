@@ -57,6 +57,8 @@ public class WebhookHttpClient implements HttpClientConfigurer {
                 .build());
         builder.disableRedirectHandling();
         builder.disableAutomaticRetries();
+        // The raw answer is read (at most max-response-bytes): no Accept-Encoding, no decompression (no gzip bombs).
+        builder.disableContentCompression();
         builder.addExecInterceptorFirst("webhook-attempt-limits", new AttemptLimits(deadline, maxResponseBytes, perHostLimit));
     }
 }
