@@ -22,6 +22,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,11 +83,19 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         String hook = "/hooks/always-down?token=caller-secret-123";
         webhooks().stubFor(post(urlPathEqualTo("/hooks/always-down")).willReturn(serverError()));
 
-        String uuid = upload(hook);
-
-        Message deadLetter = await("dead letter of " + uuid).atMost(DELIVERY_TIMEOUT)
-                .until(() -> DeadLetterBrowser.deadLetter(uuid), Optional::isPresent).get();
+        Message deadLetter;
+        String logged;
+        String uuid;
+        try (CapturedLog log = new CapturedLog("org")) {
+            uuid = upload(hook);
+            deadLetter = await("dead letter of " + uuid).atMost(DELIVERY_TIMEOUT)
+                    .until(() -> DeadLetterBrowser.deadLetter(uuid), Optional::isPresent).get();
+            logged = log.text();
+        }
         assertEquals(3, deliveriesTo(hook).size(), "gateway.webhook.max-attempts=3");
+        assertTrue(logged.contains("failed for good") && logged.contains(webhooks().baseUrl() + "/…"), logged);
+        assertFalse(logged.contains("caller-secret-123") || logged.contains("always-down"),
+                "log lines show the webhook as scheme://host:port/… only:\n" + logged);
         assertEquals(webhookUrl(hook), deadLetter.getStringProperty("GatewayWebhookUrl"));
         String reason = deadLetter.getStringProperty("GatewayFailure");
         assertTrue(reason.contains("500") && !reason.contains("caller-secret-123"),
