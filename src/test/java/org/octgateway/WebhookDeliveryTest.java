@@ -9,10 +9,15 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import jakarta.jms.Connection;
 import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.octgateway.operations.DeadLetters;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -104,5 +109,32 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         assertEquals(uuid, envelope.path("request_uuid").asText());
         assertEquals("completed", envelope.path("status").asText());
         assertEquals(json("{\"fine\":true}"), envelope.path("result"));
+    }
+
+    @Test
+    void aDeliveryTheBrokerDeadLetteredStartsAfreshWhenReplayed() throws Exception {
+        String hook = "/hooks/replayed";
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs(STARTED)
+                .willSetStateTo("failed once").willReturn(serverError()));
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs("failed once").willReturn(ok()));
+        String uuid = java.util.UUID.randomUUID().toString();
+        // As the broker dead-letters a delivery it had to roll back too often: with the attempt it had reached.
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
+             Connection connection = factory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(session.createQueue("gateway.dead-letters"))) {
+            TextMessage deadLetter = session.createTextMessage("{\"request_uuid\":\"" + uuid + "\",\"status\":\"completed\"}");
+            deadLetter.setStringProperty("GatewayWebhookUrl", webhookUrl(hook));
+            deadLetter.setStringProperty("GatewayRequestUuid", uuid);
+            deadLetter.setIntProperty("GatewayDeliveryAttempt", 3);
+            producer.send(deadLetter);
+        }
+
+        context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class).replayDeadLetters();
+
+        await("replayed delivery").atMost(DELIVERY_TIMEOUT).until(() -> deliveriesTo(hook).stream()
+                .anyMatch(e -> e.getResponse().getStatus() == 200));
+        assertEquals(List.of(500, 200), deliveriesTo(hook).stream().map(e -> e.getResponse().getStatus()).toList(),
+                "a replay gets all its attempts again (max-attempts=3), not what was left of them");
     }
 }
