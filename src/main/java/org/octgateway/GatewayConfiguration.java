@@ -3,6 +3,7 @@ package org.octgateway;
 import java.nio.file.Path;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,10 @@ import org.octgateway.api.Acceptance;
 import org.octgateway.api.ApiKeys;
 import org.octgateway.api.Authentication;
 import org.octgateway.api.BusinessPortHttpEngine;
+import org.octgateway.delivery.RetrySchedule;
+import org.octgateway.delivery.WebhookAddressPolicy;
 import org.octgateway.delivery.WebhookDelivery;
+import org.octgateway.delivery.WebhookHttpClient;
 import org.octgateway.delivery.WebhookSigner;
 import org.octgateway.demo.DemoWebhookSink;
 import org.octgateway.demo.ImageFacts;
@@ -89,10 +93,22 @@ public class GatewayConfiguration implements CamelConfiguration {
     String inferenceUrl;
     @PropertyInject("gateway.webhook.max-attempts")
     int webhookMaxAttempts;
-    @PropertyInject("gateway.webhook.retry-delay-ms")
-    long webhookRetryDelayMs;
-    @PropertyInject("gateway.webhook.max-retry-delay-ms")
-    long webhookMaxRetryDelayMs;
+    @PropertyInject("gateway.webhook.retry-schedule")
+    String webhookRetrySchedule;
+    @PropertyInject("gateway.webhook.max-retry-after-ms")
+    long webhookMaxRetryAfterMs;
+    @PropertyInject("gateway.webhook.timeout-ms")
+    long webhookTimeoutMs;
+    @PropertyInject("gateway.webhook.max-response-bytes")
+    int webhookMaxResponseBytes;
+    @PropertyInject("gateway.webhook.per-host-concurrency")
+    int webhookPerHostConcurrency;
+    @PropertyInject("gateway.webhook.concurrency")
+    int webhookConcurrency;
+    @PropertyInject(value = "gateway.webhook.allowed-subnets", defaultValue = "")
+    String webhookAllowedSubnets;
+    @PropertyInject(value = "gateway.demo.enabled", defaultValue = "false")
+    boolean demoEnabled;
     @PropertyInject(value = "gateway.webhook.secret", defaultValue = "")
     String webhookSecret;
     @PropertyInject(value = "gateway.webhook.allowed-hosts", defaultValue = "")
@@ -173,15 +189,21 @@ public class GatewayConfiguration implements CamelConfiguration {
         JobQueue jobQueue = new JobQueue(connectionFactory, jobsQueue, json);
         registry.bind("jobQueue", jobQueue);
         registry.bind("queueHealth", queueHealth);
-        // An empty AllowList allows nothing; until the webhook address policy replaces this, empty keeps meaning "any host".
-        registry.bind("requestValidator", new RequestValidator(AllowList.orElse(webhookAllowedHosts, AllowList.EVERYTHING)));
+        // The SSRF guard: asked when a request is accepted and again for every address a webhook is connected to.
+        // With the demo on, loopback on the business port is allowed too (the demo's own /demo/webhook sink).
+        WebhookAddressPolicy webhookAddressPolicy = new WebhookAddressPolicy(webhookAllowedHosts, webhookAllowedSubnets,
+                demoEnabled ? serverPort : -1);
+        registry.bind("requestValidator", new RequestValidator(webhookAddressPolicy));
         registry.bind("authentication", new Authentication(callers()));
         CallerBacklog callerBacklog = callerBacklog(camelContext, connectionFactory, json);
         Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json, callerBacklog);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
 
-        registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts));
+        registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts,
+                RetrySchedule.parse(webhookRetrySchedule, Duration.ofMillis(webhookMaxRetryAfterMs))));
+        registry.bind("webhookHttpClient", new WebhookHttpClient(webhookAddressPolicy, Duration.ofMillis(webhookTimeoutMs),
+                webhookMaxResponseBytes, webhookPerHostConcurrency, webhookConcurrency));
 
         bindStorage(registry, acceptance);
 
@@ -289,8 +311,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     private ConnectionFactory brokerConnectionFactory(CamelContext camelContext) throws Exception {
         ActiveMQConnectionFactory factory;
         if (brokerUrl == null || brokerUrl.isBlank()) {
-            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue, deliveryQueue,
-                    new EmbeddedBroker.Redelivery(webhookMaxAttempts, webhookRetryDelayMs, webhookMaxRetryDelayMs));
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue);
             broker.start();
             camelContext.addService(broker, true, false);
             camelContext.getRegistry().bind("embeddedBroker", broker);

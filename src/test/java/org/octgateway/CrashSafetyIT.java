@@ -141,7 +141,8 @@ class CrashSafetyIT {
                 "-Dgateway.inference.concurrency=2",
                 "-Dgateway.inference.timeout-ms=60000",
                 "-Dgateway.inference.retry-delay-ms=200",
-                "-Dgateway.webhook.retry-delay-ms=200",
+                "-Dgateway.webhook.retry-schedule=0s,200ms",
+                "-Dgateway.webhook.allowed-hosts=localhost",
                 "-jar", jar);
         File log = Path.of("target", "crash-safety-" + name + ".log").toFile();
         Process process = new ProcessBuilder(command)

@@ -96,8 +96,12 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         properties.setProperty("gateway.inference.retry-delay-ms", "50");
         properties.setProperty("gateway.inference.max-retry-delay-ms", "200");
         properties.setProperty("gateway.inference.timeout-ms", "10000");
-        properties.setProperty("gateway.webhook.retry-delay-ms", "50");
-        properties.setProperty("gateway.webhook.max-retry-delay-ms", "200");
+        properties.setProperty("gateway.webhook.retry-schedule", "0s,50ms,100ms,200ms");
+        // The webhook peer is WireMock on http://localhost:<port>: loopback, which the SSRF guard refuses unless the
+        // host is listed exactly (WebhookAddressGuardTest clears this to test the shipped settings).
+        properties.setProperty("gateway.webhook.allowed-hosts", "localhost");
+        // Every test's webhooks share that one host: let them through together, as distinct hosts would be.
+        properties.setProperty("gateway.webhook.per-host-concurrency", "8");
         properties.setProperty("gateway.webhook.timeout-ms", "5000");
         properties.setProperty("camel.main.shutdownTimeout", "5");
         overrideProperties(properties);

@@ -77,7 +77,8 @@ class GracefulShutdownIT {
                 "gateway.inference.concurrency", Integer.toString(CONCURRENCY),
                 "gateway.inference.timeout-ms", "30000",
                 "gateway.inference.retry-delay-ms", "200",
-                "gateway.webhook.retry-delay-ms", "200",
+                "gateway.webhook.retry-schedule", "0s,200ms",
+                "gateway.webhook.allowed-hosts", "localhost",
                 "camel.main.shutdownTimeout", Integer.toString(SHUTDOWN_TIMEOUT_S)));
         gateways.add(gateway);
         return gateway.awaitPing(Duration.ofSeconds(90));

@@ -69,7 +69,9 @@ class LiveRouteReloadIT {
         gateway = new GatewayProcess(workDir, Path.of("target", "live-reload-it.log"), Map.of(
                 "gateway.data-dir", workDir.resolve("data").toString(),
                 "gateway.local.root", workDir.resolve("data/buckets").toString(),
-                "gateway.demo.enabled", "true"));
+                "gateway.demo.enabled", "true",
+                // the webhook peer is WireMock on localhost, not the demo sink: allow that host by name
+                "gateway.webhook.allowed-hosts", "localhost"));
         gateway.awaitPing(Duration.ofSeconds(90));
         // /ping, every 200 ms, for the whole test
         pinger.scheduleWithFixedDelay(() -> pings.add(Instant.now() + " " + gateway.pingStatus()), 0, 200, TimeUnit.MILLISECONDS);

@@ -11,12 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.QueueBrowser;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.octgateway.operations.DeadLetters;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -26,6 +27,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,8 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kept in the dead-letter queue, browsed here through JMS on the embedded broker.
  */
 class WebhookDeliveryTest extends GatewayTestSupport {
-
-    private static final String DEAD_LETTERS = "gateway.dead-letters";
 
     @Override
     protected void overrideProperties(Properties properties) {
@@ -80,7 +80,7 @@ class WebhookDeliveryTest extends GatewayTestSupport {
             assertEquals("completed", envelope.path("status").asText());
             assertEquals(uuid, delivery.getRequest().getHeader("webhook-id"));
         }
-        assertTrue(deadLetter(uuid).isEmpty(), "a delivered envelope must not be dead-lettered");
+        assertTrue(DeadLetterBrowser.deadLetter(uuid).isEmpty(), "a delivered envelope must not be dead-lettered");
     }
 
     @Test
@@ -88,11 +88,19 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         String hook = "/hooks/always-down?token=caller-secret-123";
         webhooks().stubFor(post(urlPathEqualTo("/hooks/always-down")).willReturn(serverError()));
 
-        String uuid = upload(hook);
-
-        Message deadLetter = await("dead letter of " + uuid).atMost(DELIVERY_TIMEOUT)
-                .until(() -> deadLetter(uuid), Optional::isPresent).get();
+        Message deadLetter;
+        String logged;
+        String uuid;
+        try (CapturedLog log = new CapturedLog("org")) {
+            uuid = upload(hook);
+            deadLetter = await("dead letter of " + uuid).atMost(DELIVERY_TIMEOUT)
+                    .until(() -> DeadLetterBrowser.deadLetter(uuid), Optional::isPresent).get();
+            logged = log.text();
+        }
         assertEquals(3, deliveriesTo(hook).size(), "gateway.webhook.max-attempts=3");
+        assertTrue(logged.contains("failed for good") && logged.contains(webhooks().baseUrl() + "/…"), logged);
+        assertFalse(logged.contains("caller-secret-123") || logged.contains("always-down"),
+                "log lines show the webhook as scheme://host:port/… only:\n" + logged);
         assertEquals(webhookUrl(hook), deadLetter.getStringProperty("GatewayWebhookUrl"));
         String reason = deadLetter.getStringProperty("GatewayFailure");
         assertTrue(reason.contains("500") && !reason.contains("caller-secret-123"),
@@ -103,23 +111,30 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         assertEquals(json("{\"fine\":true}"), envelope.path("result"));
     }
 
-    /** Browses (does not consume) the dead-letter queue of the running embedded broker for {@code requestUuid}. */
-    private Optional<Message> deadLetter(String requestUuid) throws Exception {
+    @Test
+    void aDeliveryTheBrokerDeadLetteredStartsAfreshWhenReplayed() throws Exception {
+        String hook = "/hooks/replayed";
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs(STARTED)
+                .willSetStateTo("failed once").willReturn(serverError()));
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs("failed once").willReturn(ok()));
+        String uuid = java.util.UUID.randomUUID().toString();
+        // As the broker dead-letters a delivery it had to roll back too often: with the attempt it had reached.
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
-             Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            try (QueueBrowser browser = session.createBrowser(session.createQueue(DEAD_LETTERS))) {
-                var messages = browser.getEnumeration();
-                while (messages.hasMoreElements()) {
-                    Message message = (Message) messages.nextElement();
-                    if (message instanceof TextMessage text
-                            && requestUuid.equals(json(text.getText()).path("request_uuid").asText())) {
-                        return Optional.of(message);
-                    }
-                }
-            }
+             Connection connection = factory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(session.createQueue("gateway.dead-letters"))) {
+            TextMessage deadLetter = session.createTextMessage("{\"request_uuid\":\"" + uuid + "\",\"status\":\"completed\"}");
+            deadLetter.setStringProperty("GatewayWebhookUrl", webhookUrl(hook));
+            deadLetter.setStringProperty("GatewayRequestUuid", uuid);
+            deadLetter.setIntProperty("GatewayDeliveryAttempt", 3);
+            producer.send(deadLetter);
         }
-        return Optional.empty();
+
+        context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class).replayDeadLetters();
+
+        await("replayed delivery").atMost(DELIVERY_TIMEOUT).until(() -> deliveriesTo(hook).stream()
+                .anyMatch(e -> e.getResponse().getStatus() == 200));
+        assertEquals(List.of(500, 200), deliveriesTo(hook).stream().map(e -> e.getResponse().getStatus()).toList(),
+                "a replay gets all its attempts again (max-attempts=3), not what was left of them");
     }
 }

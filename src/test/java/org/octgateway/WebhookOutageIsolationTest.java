@@ -29,8 +29,7 @@ class WebhookOutageIsolationTest extends GatewayTestSupport {
     protected void overrideProperties(Properties properties) {
         properties.setProperty("gateway.webhook.concurrency", "1");
         properties.setProperty("gateway.webhook.max-attempts", "6");
-        properties.setProperty("gateway.webhook.retry-delay-ms", "3000");
-        properties.setProperty("gateway.webhook.max-retry-delay-ms", "60000");
+        properties.setProperty("gateway.webhook.retry-schedule", "0s,3s,6s,12s,24s,48s");
     }
 
     @BeforeAll

@@ -1,5 +1,10 @@
 package org.octgateway.delivery;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -10,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shapes a queued result envelope into the webhook request (routes/delivery.yaml) and records what
- * became of it. The webhook sees only Content-Type and the Standard Webhooks headers.
+ * Shapes a queued result envelope into the webhook request (routes/delivery.yaml) and decides what becomes of an
+ * attempt. The webhook sees only Content-Type and the Standard Webhooks headers.
  * <p>
- * Every attempt is one delivery of the queued message: a failed attempt rolls the message back and the
- * broker redelivers it after its backoff, so a webhook that is down holds no consumer thread meanwhile.
+ * Every attempt is one delivery of a queued message. A failed attempt is not rolled back: the delivery is sent
+ * again to the delivery queue with the next attempt number and an Artemis scheduled delivery time (the retry
+ * schedule, or the webhook's Retry-After), in the same transaction that consumes the current one. So a retry
+ * waits in the broker, holding no consumer, and survives restarts.
  */
 public class WebhookDelivery {
 
@@ -22,34 +29,39 @@ public class WebhookDelivery {
     public static final String REQUEST_UUID = "gatewayRequestUuid";
     public static final String EXAMINATION_ID = "gatewayExaminationId";
     public static final String ATTEMPT = "gatewayDeliveryAttempt";
-    /** The broker counts deliveries of a message (1 for the first) in this JMS property. */
-    private static final String DELIVERY_COUNT = "JMSXDeliveryCount";
+    private static final String ENVELOPE = "gatewayEnvelope";
+    /** The attempt a queued delivery is for (absent: the first). Dead letters carry none, so a replay starts afresh. */
+    public static final String ATTEMPT_HEADER = "GatewayDeliveryAttempt";
+    /** Artemis delivers a message carrying this property (epoch millis) no earlier than that time. */
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** A host at its per-host limit is tried again after about this long (not counted as an attempt). */
+    private static final Duration BUSY_HOST_PAUSE = Duration.ofSeconds(1);
+    private static final int GONE = 410;
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
 
     private final WebhookSigner signer;
     private final GatewayMetrics metrics;
     private final int maxAttempts;
+    private final RetrySchedule schedule;
 
-    public WebhookDelivery(WebhookSigner signer, GatewayMetrics metrics, int maxAttempts) {
+    public WebhookDelivery(WebhookSigner signer, GatewayMetrics metrics, int maxAttempts, RetrySchedule schedule) {
         this.signer = signer;
         this.metrics = metrics;
         this.maxAttempts = maxAttempts;
+        this.schedule = schedule;
     }
 
     /** Called for every attempt, so the timestamp and signature are always fresh. */
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
-        int attempt = message.getHeader(DELIVERY_COUNT, 1, Integer.class);
-        exchange.setProperty(ATTEMPT, attempt);
-        if (attempt > 1) {
-            metrics.webhookDelivery("retried");
-        }
+        exchange.setProperty(ATTEMPT, message.getHeader(ATTEMPT_HEADER, 1, Integer.class));
         exchange.setProperty(WEBHOOK_URL, message.getHeader(JobSteps.WEBHOOK_URL_HEADER, String.class));
         exchange.setProperty(REQUEST_UUID, message.getHeader(JobSteps.REQUEST_UUID_HEADER, String.class));
         exchange.setProperty(EXAMINATION_ID, message.getHeader(JobSteps.EXAMINATION_ID_HEADER, String.class));
         String requestUuid = exchange.getProperty(REQUEST_UUID, String.class);
         JobLogContext.tag(requestUuid, exchange.getProperty(EXAMINATION_ID, String.class));
         String body = message.getBody(String.class);
+        exchange.setProperty(ENVELOPE, body);
         long timestamp = System.currentTimeMillis() / 1000;
 
         message.getHeaders().clear();
@@ -64,25 +76,77 @@ public class WebhookDelivery {
         }
     }
 
-    /** Whether the attempt that just failed was the last one allowed (gateway.webhook.max-attempts). */
-    public boolean isLastAttempt(Exchange exchange) {
-        return exchange.getProperty(ATTEMPT, 1, Integer.class) >= maxAttempts;
+    /**
+     * Whether the attempt that just failed ends the delivery: the last attempt allowed (gateway.webhook.max-attempts),
+     * a 410 Gone (the receiver asks for no more deliveries, as Standard Webhooks says), or an address the gateway may
+     * not call.
+     */
+    public boolean failsForGood(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return exchange.getProperty(ATTEMPT, 1, Integer.class) >= maxAttempts
+                || cause instanceof HttpOperationFailedException http && http.getStatusCode() == GONE
+                || cause instanceof WebhookAddressRefused;
     }
 
-    /** A failed attempt that the broker will retry after its backoff. */
-    public void willRetry(Exchange exchange) {
+    /** Queues the next attempt for the time the schedule (or the webhook's Retry-After) says. */
+    public void retryLater(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("Webhook delivery attempt {} of {} failed ({}); the broker redelivers it after its backoff",
-                exchange.getProperty(ATTEMPT), maxAttempts, failure(cause));
+        int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
+        Duration delay = retryAfter(cause).orElseGet(() -> schedule.delayBefore(attempt + 1, ThreadLocalRandom.current()));
+        requeue(exchange, attempt + 1, delay);
+        metrics.webhookDelivery("retried");
+        LOG.warn("Webhook delivery attempt {} of {} to {} failed ({}); next attempt in {} s", attempt, maxAttempts,
+                shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)), failure(cause), delay.toSeconds());
+    }
+
+    /** The host already has its share of deliveries under way: try again shortly, without counting an attempt. */
+    public void postponeForBusyHost(Exchange exchange) {
+        int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
+        Duration pause = BUSY_HOST_PAUSE.plusMillis(ThreadLocalRandom.current().nextLong(BUSY_HOST_PAUSE.toMillis()));
+        requeue(exchange, attempt, pause);
+        LOG.debug("Webhook host {} is at its limit of deliveries under way; attempt {} waits {} ms",
+                shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)), attempt, pause.toMillis());
+    }
+
+    private Optional<Duration> retryAfter(Exception cause) {
+        if (cause instanceof HttpOperationFailedException http && http.getResponseHeaders() != null) {
+            return http.getResponseHeaders().entrySet().stream()
+                    .filter(header -> header.getKey().equalsIgnoreCase("Retry-After")).findFirst()
+                    .flatMap(header -> schedule.retryAfter(header.getValue(), System.currentTimeMillis()));
+        }
+        return Optional.empty();
+    }
+
+    /** The message as the delivery queue holds it: the envelope and what the next attempt needs. */
+    private void requeue(Exchange exchange, int attempt, Duration delay) {
+        Message message = queuedDelivery(exchange);
+        message.setHeader(ATTEMPT_HEADER, attempt);
+        message.setHeader(SCHEDULED_DELIVERY, System.currentTimeMillis() + delay.toMillis());
+    }
+
+    private static Message queuedDelivery(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setBody(exchange.getProperty(ENVELOPE, String.class));
+        message.setHeader(JobSteps.WEBHOOK_URL_HEADER, exchange.getProperty(WEBHOOK_URL, String.class));
+        message.setHeader(JobSteps.REQUEST_UUID_HEADER, exchange.getProperty(REQUEST_UUID, String.class));
+        if (exchange.getProperty(EXAMINATION_ID) != null) {
+            message.setHeader(JobSteps.EXAMINATION_ID_HEADER, exchange.getProperty(EXAMINATION_ID, String.class));
+        }
+        return message;
     }
 
     /**
-     * What went wrong, without the webhook URL: its query string may carry the caller's token, and it is
+     * What went wrong, without the webhook URL: its path and query may carry the caller's token, and it is
      * known from the envelope's own record anyway.
      */
     static String failure(Throwable cause) {
         if (cause instanceof HttpOperationFailedException http) {
-            return "the webhook answered HTTP " + http.getStatusCode();
+            return http.getStatusCode() == GONE ? "the webhook answered HTTP 410 Gone: it takes no more deliveries"
+                    : "the webhook answered HTTP " + http.getStatusCode();
+        }
+        if (cause instanceof WebhookAddressRefused || cause instanceof WebhookDeadlineExceeded) {
+            return cause.getMessage();
         }
         if (cause == null) {
             return "unknown";
@@ -91,26 +155,29 @@ public class WebhookDelivery {
         return cause.getClass().getSimpleName() + message;
     }
 
-    public void delivered(Exchange exchange) {
-        metrics.webhookDelivery("delivered");
-        LOG.info("Result delivered to the webhook (HTTP {})", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+    /** A webhook URL as log lines may show it: {@code scheme://host/…} (path and query can carry tokens). */
+    static String shortUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getScheme() + "://" + uri.getRawAuthority() + "/…";
+        } catch (RuntimeException e) {
+            return "<webhook>";
+        }
     }
 
-    /** Keeps what the dead-letter queue needs to replay the delivery later. */
+    public void delivered(Exchange exchange) {
+        metrics.webhookDelivery("delivered");
+        LOG.info("Result delivered to the webhook at {} (HTTP {})", shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)),
+                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+    }
+
+    /** Keeps what the dead-letter queue needs to replay the delivery later (operations/DeadLetters), and why it failed. */
     public void deadLettered(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Message message = exchange.getMessage();
-        String body = message.getBody(String.class);
-        message.getHeaders().clear();
-        message.setBody(body);
-        message.setHeader(JobSteps.WEBHOOK_URL_HEADER, exchange.getProperty(WEBHOOK_URL, String.class));
-        message.setHeader(JobSteps.REQUEST_UUID_HEADER, exchange.getProperty(REQUEST_UUID, String.class));
-        if (exchange.getProperty(EXAMINATION_ID) != null) {
-            message.setHeader(JobSteps.EXAMINATION_ID_HEADER, exchange.getProperty(EXAMINATION_ID, String.class));
-        }
+        Message message = queuedDelivery(exchange);
         message.setHeader("GatewayFailure", failure(cause));
         metrics.webhookDelivery("dead_lettered");
-        LOG.warn("Webhook delivery failed for good, kept in the dead-letter queue: {}",
-                failure(cause));
+        LOG.warn("Webhook delivery to {} failed for good after attempt {}, kept in the dead-letter queue: {}",
+                shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)), exchange.getProperty(ATTEMPT), failure(cause));
     }
 }

@@ -62,12 +62,27 @@ public class DeadLetters implements DeadLettersMBean {
                 if (original != null && !original.isBlank()) {
                     target = original;
                 }
-                producer.send(session.createQueue(target), message);
+                producer.send(session.createQueue(target), target.equals(deliveryQueue) ? freshDelivery(session, message) : message);
                 session.commit();
                 replayed++;
             }
         }
         LOG.info("Replayed {} dead letter(s)", replayed);
         return replayed;
+    }
+
+    /**
+     * A replayed delivery starts again at attempt 1, now: only the envelope and the job's own properties are
+     * carried over, not the attempt number or scheduled time of the delivery that failed (the broker dead-letters
+     * a delivery with both when it had to roll it back too often).
+     */
+    private static Message freshDelivery(Session session, Message deadLetter) throws JMSException {
+        Message delivery = session.createTextMessage(deadLetter.getBody(String.class));
+        for (String property : new String[] {JobSteps.WEBHOOK_URL_HEADER, JobSteps.REQUEST_UUID_HEADER, JobSteps.EXAMINATION_ID_HEADER}) {
+            if (deadLetter.propertyExists(property)) {
+                delivery.setStringProperty(property, deadLetter.getStringProperty(property));
+            }
+        }
+        return delivery;
     }
 }

@@ -24,22 +24,11 @@ public class EmbeddedBroker extends ServiceSupport {
 
     private final Path dataDir;
     private final String deadLetterAddress;
-    private final String deliveryQueue;
-    private final Redelivery deliveryRedelivery;
     private EmbeddedActiveMQ server;
 
-    /**
-     * How the broker redelivers a rolled-back message: after {@code delayMs}, doubling up to {@code maxDelayMs},
-     * at most {@code maxAttempts} deliveries in all.
-     */
-    public record Redelivery(int maxAttempts, long delayMs, long maxDelayMs) {
-    }
-
-    public EmbeddedBroker(Path dataDir, String deadLetterAddress, String deliveryQueue, Redelivery deliveryRedelivery) {
+    public EmbeddedBroker(Path dataDir, String deadLetterAddress) {
         this.dataDir = dataDir;
         this.deadLetterAddress = deadLetterAddress;
-        this.deliveryQueue = deliveryQueue;
-        this.deliveryRedelivery = deliveryRedelivery;
     }
 
     public boolean isActive() {
@@ -78,17 +67,8 @@ public class EmbeddedBroker extends ServiceSupport {
                 // the gateway's queues stay, empty or not, so operators and metrics always find them
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false));
-        // Webhook deliveries are retried by redelivery, with the gateway's backoff; the gateway dead-letters the
-        // last attempt itself (with its reason), so the broker's own limit is one further.
-        config.addAddressSetting(deliveryQueue, new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(deadLetterAddress))
-                .setExpiryAddress(SimpleString.of(deadLetterAddress))
-                .setMaxDeliveryAttempts(deliveryRedelivery.maxAttempts() + 1)
-                .setRedeliveryDelay(deliveryRedelivery.delayMs())
-                .setRedeliveryMultiplier(2)
-                .setMaxRedeliveryDelay(deliveryRedelivery.maxDelayMs())
-                .setAutoDeleteQueues(false)
-                .setAutoDeleteAddresses(false));
+        // Webhook retries need no broker setting: the gateway queues each retry as a new message with a scheduled
+        // delivery time (delivery/WebhookDelivery); the redelivery above only covers a delivery rolled back by a crash.
         server = new EmbeddedActiveMQ();
         server.setConfiguration(config);
         server.start();

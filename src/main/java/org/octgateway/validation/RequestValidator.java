@@ -3,16 +3,17 @@ package org.octgateway.validation;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.octgateway.api.RequestHeaders;
+import org.octgateway.delivery.WebhookAddressPolicy;
 
 /** Validates the headers every endpoint shares and leaves a {@link JobRequest} on the exchange. */
 public class RequestValidator {
 
     public static final String JOB_REQUEST = "gatewayJobRequest";
 
-    private final AllowList allowedWebhookHosts;
+    private final WebhookAddressPolicy webhookAddressPolicy;
 
-    public RequestValidator(AllowList allowedWebhookHosts) {
-        this.allowedWebhookHosts = allowedWebhookHosts;
+    public RequestValidator(WebhookAddressPolicy webhookAddressPolicy) {
+        this.webhookAddressPolicy = webhookAddressPolicy;
     }
 
     /** Validates the headers of {@code POST /invocations}. */
@@ -27,7 +28,7 @@ public class RequestValidator {
 
     private void validate(Exchange exchange, String nerveCropZoneKey) {
         Message in = exchange.getMessage();
-        String webhookUrl = WebhookUrl.validate(in.getHeader(RequestHeaders.WEBHOOK_URL, String.class), allowedWebhookHosts);
+        String webhookUrl = WebhookUrl.validate(in.getHeader(RequestHeaders.WEBHOOK_URL, String.class), webhookAddressPolicy);
         String parameters = InferenceParameters.validate(
                 in.getHeader(RequestHeaders.INFERENCE_PARAMETERS, String.class), nerveCropZoneKey);
         String examinationId = ExaminationId.validate(in.getHeader(RequestHeaders.EXAMINATION_ID, String.class));
