@@ -17,6 +17,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.octgateway.api.Acceptance;
 import org.octgateway.api.BusinessPortHttpEngine;
+import org.octgateway.api.BytesInFlight;
+import org.octgateway.api.UploadGuards;
 import org.octgateway.delivery.WebhookDelivery;
 import org.octgateway.delivery.WebhookSigner;
 import org.octgateway.demo.DemoWebhookSink;
@@ -26,6 +28,7 @@ import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
 import org.octgateway.api.JsonHttpErrors;
 import org.octgateway.operations.DeadLetters;
+import org.octgateway.operations.EventLoopHealthCheck;
 import org.octgateway.operations.GatewayLifecycle;
 import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.operations.InferenceServerHealthCheck;
@@ -43,6 +46,7 @@ import org.octgateway.storage.ResultPaths;
 import org.octgateway.storage.StorageProviders;
 import org.octgateway.validation.AllowList;
 import org.octgateway.validation.RequestValidator;
+import org.octgateway.worker.JobSpool;
 import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +123,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     String azureInputContainer;
     @PropertyInject("gateway.azure.output-container")
     String azureOutputContainer;
+    @PropertyInject("camel.server.fileUploadDirectory")
+    String uploadDirectory;
+    @PropertyInject("gateway.upload.max-bytes-in-flight")
+    long maxBytesInFlight;
+    @PropertyInject("gateway.health.event-loop-max-delay-ms")
+    long eventLoopMaxDelayMs;
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
@@ -155,6 +165,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
+        bindUploadsAndSpool(camelContext);
 
         registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts));
 
@@ -173,10 +184,24 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("webhookBacklogHealthCheck",
                 new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, webhookBacklogThreshold));
         camelContext.addStartupListener(metrics);
+        EventLoopHealthCheck eventLoopHealthCheck = new EventLoopHealthCheck(serverPort, eventLoopMaxDelayMs);
+        registry.bind("eventLoopHealthCheck", eventLoopHealthCheck);
+        camelContext.addStartupListener(eventLoopHealthCheck);
         camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize, queueHealth::isShuttingDown));
         DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
         registry.bind("deadLetters", deadLetters);
         camelContext.getManagementStrategy().addEventNotifier(new GatewayLifecycle(queueHealth, deadLetters));
+    }
+
+    /**
+     * Where image bytes wait on disk, owner-only and emptied at startup: upload parts (the HTTP server streams them
+     * to camel.server.fileUploadDirectory) and the images of the jobs the workers hold (spool); and the limit on
+     * request bodies in flight, with the clean-up of part files, ahead of the REST routes.
+     */
+    private void bindUploadsAndSpool(CamelContext camelContext) throws Exception {
+        PrivateDirectory.prepare(Path.of(uploadDirectory));
+        camelContext.getRegistry().bind("jobSpool", new JobSpool(PrivateDirectory.prepare(Path.of(dataDir, "spool"))));
+        camelContext.addStartupListener(new UploadGuards(serverPort, new BytesInFlight(maxBytesInFlight, maxBodySize)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.octgateway.api;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,14 +40,14 @@ public class Acceptance {
         this.json = json;
     }
 
-    /** Queues the uploaded image as one job, with its bytes, and answers {filename, status, request_uuid}. */
+    /** Queues the uploaded image as one job, its bytes streamed from the upload's file, and answers {filename, status, request_uuid}. */
     public void acceptUpload(Exchange exchange) throws JsonProcessingException {
         JobRequest request = exchange.getProperty(RequestValidator.JOB_REQUEST, JobRequest.class);
         UploadedImage image = exchange.getProperty(UploadedImage.PROPERTY, UploadedImage.class);
         Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
                 request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
                 System.currentTimeMillis());
-        enqueue(List.of(job), image.bytes());
+        enqueue(List.of(job), image.file());
 
         respond(exchange, new Answers.UploadSent(job.filename(), SENT, job.requestUuid()));
     }
@@ -80,7 +81,7 @@ public class Acceptance {
         exchange.getMessage().setBody(json.writeValueAsString(answer));
     }
 
-    private void enqueue(List<Job> jobs, byte[] image) {
+    private void enqueue(List<Job> jobs, Path image) {
         if (queueHealth.isShuttingDown()) {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }

@@ -1,8 +1,12 @@
 package org.octgateway.queue;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -24,6 +28,12 @@ public class JobQueue {
 
     /** The JMS property that carries the job as JSON (the body carries the image bytes, if any). */
     public static final String JOB_PROPERTY = "GatewayJob";
+    /**
+     * Artemis: setting this property of a message being sent to an InputStream streams the body from it, in chunks;
+     * a body over the connection's minLargeMessageSize (100 KiB) becomes a large message, kept in the broker's
+     * large-messages directory instead of its memory. The image never is one byte[] on the heap.
+     */
+    static final String ARTEMIS_BODY_INPUT_STREAM = "JMS_AMQ_InputStream";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
 
@@ -40,10 +50,11 @@ public class JobQueue {
     /**
      * Queues every job durably, or none: when this returns, the jobs survive a crash.
      *
-     * @param image the image bytes shared by the jobs (an upload), or null when the worker fetches them
+     * @param image the file holding the image of the jobs (an upload), streamed into each message; or null when
+     *              the worker fetches the image
      * @throws ApiError 503 when the queue cannot take them
      */
-    public void enqueue(List<Job> jobs, byte[] image) {
+    public void enqueue(List<Job> jobs, Path image) {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
              MessageProducer producer = session.createProducer(session.createQueue(queueName))) {
@@ -51,13 +62,17 @@ public class JobQueue {
             for (Job job : jobs) {
                 BytesMessage message = session.createBytesMessage();
                 message.setStringProperty(JOB_PROPERTY, json.writeValueAsString(job));
-                if (image != null) {
-                    message.writeBytes(image);
+                if (image == null) {
+                    producer.send(message);
+                } else {
+                    try (InputStream body = new BufferedInputStream(Files.newInputStream(image))) {
+                        message.setObjectProperty(ARTEMIS_BODY_INPUT_STREAM, body);
+                        producer.send(message); // reads the stream to its end
+                    }
                 }
-                producer.send(message);
             }
             session.commit();
-        } catch (JMSException | RuntimeException | JsonProcessingException e) {
+        } catch (JMSException | RuntimeException | IOException e) {
             LOG.warn("Could not queue {} job(s): {}", jobs.size(), e.toString());
             throw ApiError.queueUnavailable();
         }
