@@ -201,7 +201,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     private void bindUploadsAndSpool(CamelContext camelContext) throws Exception {
         PrivateDirectory.prepare(Path.of(uploadDirectory));
         camelContext.getRegistry().bind("jobSpool", new JobSpool(PrivateDirectory.prepare(Path.of(dataDir, "spool"))));
-        camelContext.addStartupListener(new UploadGuards(serverPort, new BytesInFlight(maxBytesInFlight, maxBodySize)));
+        camelContext.addStartupListener(new UploadGuards(serverPort, new BytesInFlight(maxBytesInFlight, maxBodySize), maxBodySize));
     }
 
     /**

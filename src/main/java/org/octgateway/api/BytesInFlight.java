@@ -2,8 +2,6 @@ package org.octgateway.api;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -22,7 +20,6 @@ public class BytesInFlight implements Handler<RoutingContext> {
 
     /** How long a refused client should wait before trying again: uploads in flight usually finish within that. */
     static final int RETRY_AFTER_SECONDS = 5;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final long maxBytesInFlight;
     private final long maxBodySize;
@@ -85,17 +82,8 @@ public class BytesInFlight implements Handler<RoutingContext> {
             request.handler(ignored -> { });
             request.resume();
         }
-        String body;
-        try {
-            body = JSON.writeValueAsString(new ApiError(503, "busy", "The gateway is receiving as many request bodies"
-                    + " as it holds at once (" + maxBytesInFlight + " bytes); nothing was accepted. Try again in "
-                    + RETRY_AFTER_SECONDS + " seconds.").body());
-        } catch (JsonProcessingException e) {
-            body = "{\"status\":\"error\",\"error\":\"busy\"}";
-        }
-        ctx.response().setStatusCode(503)
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
-                .end(body);
+        JsonAnswers.send(ctx, new ApiError(503, "busy", "The gateway is receiving as many request bodies as it holds at"
+                + " once (" + maxBytesInFlight + " bytes); nothing was accepted. Try again in " + RETRY_AFTER_SECONDS
+                + " seconds."), "Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
     }
 }
