@@ -57,6 +57,12 @@ public class EventLoopHealthCheck extends AbstractHealthCheck implements Startup
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMs);
     }
 
+    /** Camel's checks are readiness-only unless they say otherwise; a silent port is worth a restart. */
+    @Override
+    public boolean isLiveness() {
+        return true;
+    }
+
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
     }
