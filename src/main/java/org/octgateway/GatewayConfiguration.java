@@ -251,6 +251,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private ConnectionFactory brokerConnectionFactory(CamelContext camelContext) throws Exception {
         ActiveMQConnectionFactory factory;
         if (brokerUrl == null || brokerUrl.isBlank()) {
+            // queued uploads are on disk there (large messages): owner-only, like the upload and spool directories
+            PrivateDirectory.restrict(Path.of(dataDir, "broker"));
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue, deliveryQueue,
                     new EmbeddedBroker.Redelivery(webhookMaxAttempts, webhookRetryDelayMs, webhookMaxRetryDelayMs));
             broker.start();

@@ -32,6 +32,29 @@ public final class PrivateDirectory {
      * a previous run left in it (a crash mid-request): nothing in it outlives the request or job that wrote it.
      */
     public static Path prepare(Path dir) {
+        Path absolute = restrict(dir);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(absolute)) {
+            int removed = 0;
+            for (Path leftover : leftovers) {
+                if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(leftover)) {
+                    Files.deleteIfExists(leftover);
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                LOG.info("Removed {} file(s) a previous run left in {}", removed, absolute);
+            }
+            return absolute;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot empty the private directory " + absolute, e);
+        }
+    }
+
+    /**
+     * Creates {@code dir} (and its parents) owner-only, or makes an existing one owner-only, keeping what is in it
+     * (the broker's directory: its journal and large messages, which hold queued images).
+     */
+    public static Path restrict(Path dir) {
         Path absolute = dir.toAbsolutePath().normalize();
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         try {
@@ -45,18 +68,6 @@ public final class PrivateDirectory {
             if (posix) {
                 // createDirectories applies the umask, and an older gateway may have made it world-readable
                 Files.setPosixFilePermissions(absolute, OWNER_ONLY);
-            }
-            int removed = 0;
-            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(absolute)) {
-                for (Path leftover : leftovers) {
-                    if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(leftover)) {
-                        Files.deleteIfExists(leftover);
-                        removed++;
-                    }
-                }
-            }
-            if (removed > 0) {
-                LOG.info("Removed {} file(s) a previous run left in {}", removed, absolute);
             }
             return absolute;
         } catch (IOException e) {

@@ -102,6 +102,9 @@ class JobImageSpoolTest extends GatewayTestSupport {
         assertArrayEquals(image, Files.readAllBytes(spooled.get(0)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spooled.get(0))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spoolDir())));
+        // the queued copy (a large message) is in the broker's directory, which is owner-only too
+        assertEquals("rwx------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(peers().dataDir.resolve("broker"))));
 
         JsonNode envelope = awaitEnvelope("/hooks/spool", uuid);
         assertEquals("completed", envelope.path("status").asText(), envelope.toString());
