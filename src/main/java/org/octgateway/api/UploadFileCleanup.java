@@ -28,8 +28,15 @@ public class UploadFileCleanup implements Handler<RoutingContext> {
         ctx.next();
     }
 
-    /** A failure handler: the body limit, when crossed while a part was being written, is a 413, not a 500. */
+    /**
+     * A failure handler: the body limit, when crossed while a part was being written, is a 413, not a 500. A failure
+     * after the answer was sent (a part's stream cancelled by the clean-up, a client gone) has no one left to tell:
+     * it is dropped here instead of being logged by Vert.x as an "unhandled exception" with its stack trace.
+     */
     public void overLimitFailure(RoutingContext ctx) {
+        if (ctx.response().ended()) {
+            return;
+        }
         if (ctx.request().bytesRead() > maxBodySize && !ctx.response().headWritten()) {
             JsonAnswers.send(ctx, new ApiError(413, "payload_too_large", "The request body is larger than the gateway"
                     + " accepts (" + maxBodySize + " bytes)."));
