@@ -97,8 +97,10 @@ class JobImageSpoolTest extends GatewayTestSupport {
         String uuid = accepted(uploadImage("big.png", "image/png", image,
                 Map.of("Webhook-Url", webhookUrl("/hooks/spool"), "Examination-ID", exam)));
 
+        // written chunk by chunk as the large message arrives: wait for all of it (the first attempt is held 2 s)
         List<Path> spooled = await("the job's image in the spool").atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(20)).until(() -> files(spoolDir()), files -> files.size() == 1);
+                .pollInterval(Duration.ofMillis(20)).until(() -> files(spoolDir()),
+                        files -> files.size() == 1 && files.get(0).toFile().length() == IMAGE_SIZE);
         assertArrayEquals(image, Files.readAllBytes(spooled.get(0)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spooled.get(0))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spoolDir())));
