@@ -12,9 +12,13 @@ import io.vertx.ext.web.RoutingContext;
  * are still streamed to new files that nothing deletes, and a body over the limit whose part was being written
  * fails with that part's "Pipe closed" (a 500) instead of 413. Ahead of every route of the business router, this
  * deletes the request's part files whenever the request ends, however it ends, drops any later part instead of
- * storing it, and answers a body that crossed {@code camel.server.maxBodySize} as 413.
+ * storing it, answers a body that crossed {@code camel.server.maxBodySize} as 413, and a form cut off in the
+ * middle of a part (which Vert.x would never answer) as 400.
  */
 public class UploadFileCleanup implements Handler<RoutingContext> {
+
+    /** How long after the whole body arrived a part may still be open before the form counts as cut off. */
+    static final long INCOMPLETE_FORM_GRACE_MS = 3_000;
 
     private final long maxBodySize;
 
@@ -25,7 +29,36 @@ public class UploadFileCleanup implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         ctx.addEndHandler(ended -> deletePartFiles(ctx));
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+            ctx.request().end().onSuccess(received ->
+                    ctx.vertx().setTimer(INCOMPLETE_FORM_GRACE_MS, timer -> refuseIfAPartNeverEnded(ctx)));
+        }
         ctx.next();
+    }
+
+    /**
+     * A form whose body ends in the middle of a part (no closing boundary) is never answered by Vert.x's body
+     * handler: it waits for the end of that part forever, holding its file and its share of the bytes in flight.
+     * Some time after the whole body has arrived, a part still being written can only be such a part.
+     */
+    private static void refuseIfAPartNeverEnded(RoutingContext ctx) {
+        if (ctx.response().headWritten()) {
+            return;
+        }
+        for (FileUpload upload : ctx.fileUploads()) {
+            boolean stillOpen;
+            try {
+                stillOpen = upload.cancel(); // true only for a part whose end never came; deletes its file
+            } catch (RuntimeException alreadyClosed) {
+                stillOpen = false;
+            }
+            if (stillOpen) {
+                JsonAnswers.send(ctx, new ApiError(400, "invalid_request", "The multipart form ends in the middle of"
+                        + " the part '" + upload.name() + "' (its closing boundary never came); nothing was accepted."));
+                return;
+            }
+        }
     }
 
     /**
