@@ -24,6 +24,8 @@ import org.octgateway.api.Authentication;
 import org.octgateway.api.BusinessPortHttpEngine;
 import org.octgateway.delivery.RetrySchedule;
 import org.octgateway.delivery.WebhookAddressPolicy;
+import org.octgateway.api.BytesInFlight;
+import org.octgateway.api.UploadGuards;
 import org.octgateway.delivery.WebhookDelivery;
 import org.octgateway.delivery.WebhookHttpClient;
 import org.octgateway.delivery.WebhookSigner;
@@ -36,6 +38,7 @@ import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
 import org.octgateway.api.JsonHttpErrors;
 import org.octgateway.operations.DeadLetters;
+import org.octgateway.operations.EventLoopHealthCheck;
 import org.octgateway.operations.GatewayLifecycle;
 import org.octgateway.operations.GatewayMetrics;
 import org.octgateway.operations.InferenceServerHealthCheck;
@@ -55,6 +58,7 @@ import org.octgateway.storage.ResultPaths;
 import org.octgateway.storage.StorageProviders;
 import org.octgateway.validation.AllowList;
 import org.octgateway.validation.RequestValidator;
+import org.octgateway.worker.JobSpool;
 import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,6 +159,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     long maxBacklogPerCaller;
     @PropertyInject("gateway.bucket.max-images-per-request")
     int maxImagesPerRequest;
+    @PropertyInject("camel.server.fileUploadDirectory")
+    String uploadDirectory;
+    @PropertyInject("gateway.upload.max-bytes-in-flight")
+    long maxBytesInFlight;
+    @PropertyInject("gateway.health.event-loop-max-delay-ms")
+    long eventLoopMaxDelayMs;
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
@@ -199,6 +209,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json, callerBacklog);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
+        bindUploadsAndSpool(camelContext);
 
         registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts,
                 RetrySchedule.parse(webhookRetrySchedule, Duration.ofMillis(webhookMaxRetryAfterMs))));
@@ -252,11 +263,25 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("webhookBacklogHealthCheck",
                 new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, webhookBacklogThreshold));
         camelContext.addStartupListener(metrics);
+        EventLoopHealthCheck eventLoopHealthCheck = new EventLoopHealthCheck(serverPort, eventLoopMaxDelayMs);
+        registry.bind("eventLoopHealthCheck", eventLoopHealthCheck);
+        camelContext.addStartupListener(eventLoopHealthCheck);
         camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize, queueHealth::isShuttingDown));
         new JolokiaGuard(managementAllowedOrigins).installOn(camelContext);
         DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
         registry.bind("deadLetters", deadLetters);
         camelContext.getManagementStrategy().addEventNotifier(new GatewayLifecycle(queueHealth, deadLetters));
+    }
+
+    /**
+     * Where image bytes wait on disk, owner-only and emptied at startup: upload parts (the HTTP server streams them
+     * to camel.server.fileUploadDirectory) and the images of the jobs the workers hold (spool); and the limit on
+     * request bodies in flight, with the clean-up of part files, ahead of the REST routes.
+     */
+    private void bindUploadsAndSpool(CamelContext camelContext) throws Exception {
+        PrivateDirectory.prepare(Path.of(uploadDirectory));
+        camelContext.getRegistry().bind("jobSpool", new JobSpool(PrivateDirectory.prepare(Path.of(dataDir, "spool"))));
+        camelContext.addStartupListener(new UploadGuards(serverPort, new BytesInFlight(maxBytesInFlight, maxBodySize), maxBodySize));
     }
 
     /**
@@ -311,6 +336,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private ConnectionFactory brokerConnectionFactory(CamelContext camelContext) throws Exception {
         ActiveMQConnectionFactory factory;
         if (brokerUrl == null || brokerUrl.isBlank()) {
+            // queued uploads are on disk there (large messages): owner-only, like the upload and spool directories
+            PrivateDirectory.restrict(Path.of(dataDir, "broker"));
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir), deadLetterQueue);
             broker.start();
             camelContext.addService(broker, true, false);

@@ -35,12 +35,18 @@ final class GatewayProcess {
     final Process process;
 
     GatewayProcess(Path workDir, Path log, Map<String, String> settings) {
+        this(workDir, log, List.of(), settings);
+    }
+
+    /** @param jvmOptions options of the JVM itself, e.g. {@code -Xmx512m} */
+    GatewayProcess(Path workDir, Path log, List<String> jvmOptions, Map<String, String> settings) {
         this.workDir = workDir;
         this.log = log;
         String jar = Path.of(System.getProperty("gateway.jar", "target/oct-inference-gateway.jar")).toAbsolutePath().toString();
         assertTrue(new File(jar).isFile(), "build the jar first (mvn package): " + jar);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-Dcamel.server.port=" + httpPort);
         command.add("-Dcamel.management.port=" + managementPort);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));

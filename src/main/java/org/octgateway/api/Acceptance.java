@@ -1,5 +1,6 @@
 package org.octgateway.api;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,14 +45,14 @@ public class Acceptance {
         this.backlog = backlog;
     }
 
-    /** Queues the uploaded image as one job, with its bytes, and answers {filename, status, request_uuid}. */
+    /** Queues the uploaded image as one job, its bytes streamed from the upload's file, and answers {filename, status, request_uuid}. */
     public void acceptUpload(Exchange exchange) throws JsonProcessingException {
         JobRequest request = exchange.getProperty(RequestValidator.JOB_REQUEST, JobRequest.class);
         UploadedImage image = exchange.getProperty(UploadedImage.PROPERTY, UploadedImage.class);
         Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
                 request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
                 System.currentTimeMillis());
-        job = enqueue(exchange, List.of(job), image.bytes()).get(0);
+        job = enqueue(exchange, List.of(job), image.file()).get(0);
 
         respond(exchange, new Answers.UploadSent(job.filename(), SENT, job.requestUuid()));
     }
@@ -86,7 +87,7 @@ public class Acceptance {
     }
 
     /** Queues the request's jobs as its caller's, all or none, and returns them as queued. */
-    private List<Job> enqueue(Exchange exchange, List<Job> jobs, byte[] image) {
+    private List<Job> enqueue(Exchange exchange, List<Job> jobs, Path image) {
         if (queueHealth.isShuttingDown()) {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }

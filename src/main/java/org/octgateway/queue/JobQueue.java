@@ -1,8 +1,12 @@
 package org.octgateway.queue;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -27,6 +31,12 @@ public class JobQueue {
     public static final String JOB_PROPERTY = "GatewayJob";
     /** The JMS property that carries the caller's name: the broker counts each caller's backlog by it. */
     public static final String CALLER_PROPERTY = "GatewayCaller";
+    /**
+     * Artemis: setting this property of a message being sent to an InputStream streams the body from it, in chunks;
+     * a body over the connection's minLargeMessageSize (100 KiB) becomes a large message, kept in the broker's
+     * large-messages directory instead of its memory. The image never is one byte[] on the heap.
+     */
+    static final String ARTEMIS_BODY_INPUT_STREAM = "JMS_AMQ_InputStream";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
 
@@ -43,11 +53,12 @@ public class JobQueue {
     /**
      * Queues every job durably, or none: when this returns, the jobs survive a crash.
      *
-     * @param image the image bytes shared by the jobs (an upload), or null when the worker fetches them
+     * @param image the file holding the image of the jobs (an upload), streamed into each message; or null when
+     *              the worker fetches the image
      * @param admission the room reserved for them, which gives each job its JMS priority
      * @throws ApiError 503 when the queue cannot take them
      */
-    public void enqueue(List<Job> jobs, byte[] image, Admission admission) {
+    public void enqueue(List<Job> jobs, Path image, Admission admission) {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
              MessageProducer producer = session.createProducer(session.createQueue(queueName))) {
@@ -57,13 +68,19 @@ public class JobQueue {
                 BytesMessage message = session.createBytesMessage();
                 message.setStringProperty(JOB_PROPERTY, json.writeValueAsString(job));
                 message.setStringProperty(CALLER_PROPERTY, job.caller());
-                if (image != null) {
-                    message.writeBytes(image);
+                int priority = admission.priority(i);
+                if (image == null) {
+                    producer.send(message, DeliveryMode.PERSISTENT, priority, Message.DEFAULT_TIME_TO_LIVE);
+                } else {
+                    try (InputStream body = new BufferedInputStream(Files.newInputStream(image))) {
+                        message.setObjectProperty(ARTEMIS_BODY_INPUT_STREAM, body);
+                        // reads the stream to its end
+                        producer.send(message, DeliveryMode.PERSISTENT, priority, Message.DEFAULT_TIME_TO_LIVE);
+                    }
                 }
-                producer.send(message, DeliveryMode.PERSISTENT, admission.priority(i), Message.DEFAULT_TIME_TO_LIVE);
             }
             session.commit();
-        } catch (JMSException | RuntimeException | JsonProcessingException e) {
+        } catch (JMSException | RuntimeException | IOException e) {
             LOG.warn("Could not queue {} job(s): {}", jobs.size(), e.toString());
             throw ApiError.queueUnavailable();
         }

@@ -1,6 +1,10 @@
 package org.octgateway.validation;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -51,6 +55,13 @@ public enum ImageType {
             return Optional.of(DICOM);
         }
         return Optional.empty();
+    }
+
+    /** The type of the image in {@code file}, reading only its first 132 bytes (an upload or a spooled job image). */
+    public static Optional<ImageType> detect(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return detect(in.readNBytes(HEAD_LENGTH));
+        }
     }
 
     /** Whether an object name looks like an image the gateway can forward (used when listing folders). */

@@ -1,5 +1,7 @@
 package org.octgateway.worker;
 
+import java.io.File;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Instant;
@@ -52,23 +54,26 @@ public class JobSteps {
         this.metrics = metrics;
     }
 
-    /** Reads the job from the queued message; the body keeps the image bytes of an upload. */
+    /** Reads the job from the queued message; the body stays the message, whose body is an upload's image. */
     public void restore(Exchange exchange) throws JsonProcessingException {
         Job job = json.readValue(exchange.getMessage().getHeader(JobQueue.JOB_PROPERTY, String.class), Job.class);
         exchange.setProperty(JOB, job);
         JobLogContext.tag(job.requestUuid(), job.examinationId());
     }
 
-    /** Sends the image bytes with only the headers the inference server is meant to see. */
-    public void prepareInferenceRequest(Exchange exchange) {
+    /**
+     * Sends the image (the spool file, see JobSpool: camel-http streams a File body, and re-sends it on every retry)
+     * with only the headers the inference server is meant to see.
+     */
+    public void prepareInferenceRequest(Exchange exchange) throws IOException {
         exchange.removeProperty(FETCHING);
         Job job = exchange.getProperty(JOB, Job.class);
         Message message = exchange.getMessage();
-        byte[] image = message.getBody(byte[].class);
-        if (image == null || image.length == 0) {
+        File image = message.getBody(File.class);
+        if (image == null || image.length() == 0) {
             throw new JobFailure("the image is empty");
         }
-        ImageType type = ImageType.detect(image)
+        ImageType type = ImageType.detect(image.toPath())
                 .orElseThrow(() -> new JobFailure("the object is not a PNG, JPEG, TIFF, BMP or DICOM image"));
         message.getHeaders().clear();
         message.setBody(image);
@@ -80,7 +85,7 @@ public class JobSteps {
         if (job.examinationId() != null) {
             message.setHeader("Examination-ID", job.examinationId());
         }
-        LOG.info("Inference started: {} bytes of {}", image.length, type.contentType());
+        LOG.info("Inference started: {} bytes of {}", image.length(), type.contentType());
         exchange.setProperty(INFERENCE_STARTED, System.nanoTime());
     }
 

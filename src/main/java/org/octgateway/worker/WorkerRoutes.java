@@ -12,7 +12,9 @@ public class WorkerRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("jms:queue:{{gateway.queue.jobs}}?transacted=true&cacheLevelName=CACHE_CONSUMER"
+        // mapJmsMessage=false: the body stays the JMS message, so an upload's image is streamed from it to a spool
+        // file (jobSpool) instead of being read into a byte[].
+        from("jms:queue:{{gateway.queue.jobs}}?transacted=true&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false"
                 + "&concurrentConsumers={{gateway.inference.concurrency}}"
                 + "&maxConcurrentConsumers={{gateway.inference.concurrency}}")
                 .routeId("job-worker")
@@ -24,6 +26,8 @@ public class WorkerRoutes extends RouteBuilder {
                     .bean("jobSteps", "fetchRequest")
                     .enrich("direct:fetch-image")
                 .end()
+                // the image waits on disk while the job is held (retries included), not on the heap
+                .bean("jobSpool", "spool")
                 .bean("jobSteps", "prepareInferenceRequest")
                 .to("http:inference-server?connectTimeout={{gateway.inference.timeout-ms}}"
                         + "&responseTimeout={{gateway.inference.timeout-ms}}&soTimeout={{gateway.inference.timeout-ms}}")

@@ -1,0 +1,72 @@
+package org.octgateway.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jakarta.jms.JMSException;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a job's image on disk while the worker holds the job, not on the heap: the image is written once to a
+ * spool file (an owner-only directory), the inference call streams that file, every retry re-sends it, and the
+ * file is deleted when the job ends (completed, failed, or rolled back to the queue). A job waiting minutes for
+ * an inference retry thus costs a file, not its image's size in memory.
+ */
+public class JobSpool {
+
+    /**
+     * Artemis: setting this property of a received BytesMessage to an OutputStream writes the body into it, chunk
+     * by chunk for a large message. Reading the body through the JMS API instead would load all of it first.
+     */
+    static final String ARTEMIS_SAVE_BODY_TO_STREAM = "JMS_AMQ_SaveStream";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobSpool.class);
+
+    private final Path directory;
+
+    /** @param directory an owner-only directory (see PrivateDirectory) */
+    public JobSpool(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * Replaces the body, the queued message of an upload (camel-jms with mapJmsMessage=false) or the bytes or
+     * stream a storage provider answered, with a spool file holding the image; the file goes when the job ends.
+     */
+    public void spool(Exchange exchange) throws IOException, JMSException {
+        Object body = exchange.getMessage().getBody();
+        Path file = Files.createTempFile(directory, "job-", ".image");
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                delete(file);
+            }
+        });
+        try (OutputStream out = Files.newOutputStream(file)) {
+            if (body instanceof jakarta.jms.Message queued) {
+                queued.setObjectProperty(ARTEMIS_SAVE_BODY_TO_STREAM, out);
+            } else if (body != null) {
+                try (InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class)) {
+                    in.transferTo(out);
+                }
+            }
+        } catch (org.apache.camel.InvalidPayloadException e) {
+            throw new IOException("the image cannot be read as a stream: " + e.getMessage(), e);
+        }
+        exchange.getMessage().setBody(file.toFile());
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the spooled image {}: {}", file, e.toString());
+        }
+    }
+}
