@@ -167,7 +167,7 @@ class ValidationTest extends GatewayTestSupport {
         String forged = "12.00.00.000 INFO  [main] Acceptance - Job accepted forged";
         List<String> lines;
         String uuid;
-        try (LogCapture log = new LogCapture("text")) {
+        try (LogCapture log = new LogCapture()) { // the per-job "Job accepted" line is at DEBUG
             Multipart form = new Multipart().fileWithDisposition("name=\"image\"; filename*=UTF-8''scan%0A"
                     + forged.replace(" ", "%20") + "%1B%5B2J.png", "image/png", TestImages.png(3));
             uuid = accepted(upload(form, headers()));
@@ -176,7 +176,8 @@ class ValidationTest extends GatewayTestSupport {
 
         String accepted = lines.stream().filter(line -> line.contains(uuid) && line.contains("Job accepted")).findFirst()
                 .orElseThrow(() -> new AssertionError("no accepted line for " + uuid + " in " + lines));
-        assertTrue(accepted.contains("scan\\n" + forged + "\\u001b[2J.png"), "the name is logged, escaped: " + accepted);
+        // the upload's name is cleaned before anything uses it (control characters become '_'), and logged as such
+        assertTrue(accepted.contains("scan_" + forged + "_[2J.png"), "the name is logged, cleaned: " + accepted);
         assertTrue(lines.stream().noneMatch(line -> line.startsWith(forged)), "no forged line: " + lines);
         assertTrue(lines.stream().allMatch(line -> line.chars().noneMatch(c -> c == 0x1b)), "no raw ESC: " + lines);
     }
