@@ -73,8 +73,6 @@ public class GatewayConfiguration implements CamelConfiguration {
     long webhookBacklogThreshold;
     @PropertyInject(value = "camel.server.port", defaultValue = "8080")
     int serverPort;
-    @PropertyInject(value = "camel.server.maxBodySize", defaultValue = "10485760")
-    long maxBodySize;
     @PropertyInject("gateway.queue.dead-letters")
     String deadLetterQueue;
     @PropertyInject("gateway.inference.url")
@@ -173,7 +171,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("webhookBacklogHealthCheck",
                 new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, webhookBacklogThreshold));
         camelContext.addStartupListener(metrics);
-        camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize, queueHealth::isShuttingDown));
+        camelContext.addStartupListener(new JsonHttpErrors(serverPort, queueHealth::isShuttingDown));
         DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
         registry.bind("deadLetters", deadLetters);
         camelContext.getManagementStrategy().addEventNotifier(new GatewayLifecycle(queueHealth, deadLetters));
