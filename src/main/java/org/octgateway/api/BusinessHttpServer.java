@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link HttpServerLimits}: idle timeout, at most 32 form parts, HTTP/1.1 only;</li>
  *   <li>{@link ConnectionGuard}: the connection cap and the header deadline;</li>
  *   <li>{@link RequestDeadlines}: the request (body) deadline;</li>
+ *   <li>{@link UploadFiles}: a request's upload temp files are removed when it is answered, whatever happened;</li>
+ *   <li>{@link MultipartBoundary}: multipart bodies without a usable boundary are refused before decoding;</li>
  *   <li>{@link JsonHttpErrors}: JSON answers for requests the codec cannot read and for every failure.</li>
  * </ul>
  */
@@ -53,18 +55,22 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
         VertxPlatformHttpRouter camelRouter = VertxPlatformHttpRouter.lookup(getCamelContext(), routerName);
         RequestDeadlines deadlines = new RequestDeadlines(getVertx(), limits.requestTimeoutSeconds());
         connections = new ConnectionGuard(getVertx(), limits);
-        // The same router, with its body handler watched by the request deadline.
+        // The same router, its body handler refusing multipart bodies without a boundary, and watched by the
+        // request deadline.
         VertxPlatformHttpRouter watchedRouter = new VertxPlatformHttpRouter(this, getVertx(), camelRouter, routerName) {
             @Override
             public Handler<RoutingContext> bodyHandler() {
-                return deadlines.watching(camelRouter.bodyHandler());
+                return deadlines.watching(MultipartBoundary.checked(camelRouter.bodyHandler()));
             }
         };
+        // replaces Camel's binding (the registry keys beans by name and type: unbind first)
+        getCamelContext().getRegistry().unbind(routerName);
         getCamelContext().getRegistry().bind(routerName, watchedRouter);
 
         router = Router.router(getVertx());
         router.route().handler(request -> {
             connections.requestArrived(request);
+            UploadFiles.removeWhenAnswered(request);
             deadlines.start(request);
         });
         router.route(configuration.getPath() + "*").subRouter(watchedRouter);

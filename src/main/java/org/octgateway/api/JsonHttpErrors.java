@@ -69,21 +69,38 @@ public class JsonHttpErrors implements StartupListener {
      */
     public static Handler<RoutingContext> failureHandler(long maxBodySize) {
         return ctx -> {
-            Throwable failure = ctx.failure();
-            int status = ctx.statusCode() != -1 ? ctx.statusCode()
-                    : failure instanceof HttpException http ? http.getStatusCode() : 500;
-            if (status == 413) {
-                answer(ctx.request(), 413, "payload_too_large",
-                        "The request body is larger than the gateway accepts (" + maxBodySize + " bytes).");
-            } else if (status == 400 || isMalformedBody(failure)) {
-                answer(ctx.request(), 400, "malformed_body", malformedBodyMessage(failure));
-            } else if (status >= 400 && status < 500) {
-                answer(ctx.request(), status, "bad_request", "The request could not be read (HTTP " + status + ").");
+            if (ctx.request().isEnded()) {
+                answerFailure(ctx, maxBodySize);
             } else {
-                LOG.error("HTTP request failed unexpectedly: {} {}", ctx.request().method(), ctx.request().path(), failure);
-                answer(ctx.request(), 500, "internal_error", "The gateway could not process the request; see its log.");
+                // The body is still arriving: a body the decoder rejects fails its upload parts first and reports the
+                // decoding error itself right after, in the same turn (RequestDeadlines answers that with the precise
+                // 400). Answer on the next turn, so that the precise answer wins.
+                ctx.vertx().runOnContext(next -> answerFailure(ctx, maxBodySize));
             }
         };
+    }
+
+    private static void answerFailure(RoutingContext ctx, long maxBodySize) {
+        Throwable failure = ctx.failure();
+        if (ctx.response().headWritten() || ctx.response().closed()) {
+            // answered already (a deadline, an earlier failure) or the client left: what fails now is the
+            // request's own leftovers (an upload cut short), nothing to tell anyone
+            LOG.debug("Failure after the answer: {} {}", ctx.request().method(), ctx.request().path(), failure);
+            return;
+        }
+        int status = ctx.statusCode() != -1 ? ctx.statusCode()
+                : failure instanceof HttpException http ? http.getStatusCode() : 500;
+        if (status == 413) {
+            answer(ctx.request(), 413, "payload_too_large",
+                    "The request body is larger than the gateway accepts (" + maxBodySize + " bytes).");
+        } else if (status == 400 || isMalformedBody(failure)) {
+            answerMalformedBody(ctx.request(), failure);
+        } else if (status >= 400 && status < 500) {
+            answer(ctx.request(), status, "bad_request", "The request could not be read (HTTP " + status + ").");
+        } else {
+            LOG.error("HTTP request failed unexpectedly: {} {}", ctx.request().method(), ctx.request().path(), failure);
+            answer(ctx.request(), 500, "internal_error", "The gateway could not process the request; see its log.");
+        }
     }
 
     /** Requests the HTTP codec could not read (request line, headers): 414, 431 or 400, and the connection closes. */
@@ -141,9 +158,14 @@ public class JsonHttpErrors implements StartupListener {
      * bad part headers) are DecoderExceptions; Vert.x refuses to start decoding a multipart body whose
      * Content-Type has no usable boundary with an IllegalStateException naming "multipart".
      */
-    private static boolean isMalformedBody(Throwable failure) {
+    static boolean isMalformedBody(Throwable failure) {
         return failure instanceof DecoderException
                 || failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("multipart");
+    }
+
+    /** 400 for a body that cannot be decoded; the rest of it will not be read: the connection closes. */
+    static void answerMalformedBody(HttpServerRequest request, Throwable failure) {
+        answerAndClose(request, 400, "malformed_body", malformedBodyMessage(failure));
     }
 
     private static String malformedBodyMessage(Throwable failure) {

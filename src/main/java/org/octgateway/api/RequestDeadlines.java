@@ -15,7 +15,7 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * 408 when the body is still arriving (a client that stalls or trickles), 400 when the body did arrive but the
  * body handler never finished it (a multipart body without its closing boundary leaves Vert.x waiting for the
  * rest of a part that never comes). The time the routes then take is not the client's: the deadline stops at
- * the hand-over, or when the answer starts.
+ * the hand-over, or when the answer starts. A body that fails to decode ends its deadline with a 400 at once.
  */
 final class RequestDeadlines {
 
@@ -36,6 +36,10 @@ final class RequestDeadlines {
         deadline.onStop(() -> vertx.cancelTimer(timer));
         request.addHeadersEndHandler(answering -> deadline.stop());
         request.addEndHandler(ended -> deadline.stop());
+        if (!request.request().isEnded()) {
+            // A body the decoder cannot read fails here first (Vert.x's body handler may fail to report it)
+            request.request().end().onFailure(deadline::bodyFailed);
+        }
         request.next();
     }
 
@@ -81,21 +85,29 @@ final class RequestDeadlines {
             }
         }
 
+        void bodyFailed(Throwable failure) {
+            if (JsonHttpErrors.isMalformedBody(failure) && over.compareAndSet(false, true)) {
+                onStop.run();
+                JsonHttpErrors.answerMalformedBody(request.request(), failure);
+            }
+        }
+
         void expire() {
             if (!over.compareAndSet(false, true)) {
                 return;
             }
             HttpServerRequest http = request.request();
             if (!http.isEnded()) {
-                request.cancelAndCleanupFileUploads();
                 JsonHttpErrors.answerAndClose(http, 408, "request_timeout",
                         "The request body did not arrive completely within " + seconds + " seconds.");
             } else if (bodyHandlerStarted) {
-                request.cancelAndCleanupFileUploads();
                 JsonHttpErrors.answerAndClose(http, 400, "malformed_body",
                         "The request body ended before it was complete (a multipart body needs its closing boundary).");
+            } else {
+                return; // the body is complete and a route reads it itself; its answer comes from there
             }
-            // else: the body is complete and a route reads it itself; its answer comes from there
+            // answered: the parts written to disk so far go
+            request.cancelAndCleanupFileUploads();
         }
     }
 }
