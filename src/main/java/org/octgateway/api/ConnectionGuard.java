@@ -3,6 +3,7 @@ package org.octgateway.api;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -24,6 +25,7 @@ final class ConnectionGuard {
     private final Vertx vertx;
     private final HttpServerLimits limits;
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
     /** Per open connection: the id of its header-deadline timer, or -1 while a request is in progress. */
     private final Map<HttpConnection, Long> headerDeadlines = new ConcurrentHashMap<>();
 
@@ -36,8 +38,12 @@ final class ConnectionGuard {
     void connected(HttpConnection connection) {
         if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();
-            LOG.warn("Refused a connection from {}: {} connections are open (gateway.http.max-connections)",
-                    connection.remoteAddress(), limits.maxConnections());
+            long total = refused.incrementAndGet();
+            // a flood of connections must not flood the log too: the 1st, 2nd, 4th, 8th... refusal is logged
+            if (Long.bitCount(total) == 1) {
+                LOG.warn("Refused a connection from {}: {} connections are open (gateway.http.max-connections);"
+                        + " {} refused since start", connection.remoteAddress(), limits.maxConnections(), total);
+            }
             connection.close();
             return;
         }
@@ -63,7 +69,7 @@ final class ConnectionGuard {
     private void awaitHeaders(HttpConnection connection, int seconds) {
         long timer = vertx.setTimer(seconds * 1000L, fired -> {
             if (headerDeadlines.remove(connection, fired)) {
-                LOG.info("Closed a connection from {}: no complete request headers within {} s",
+                LOG.debug("Closed a connection from {}: no complete request headers within {} s",
                         connection.remoteAddress(), seconds);
                 connection.close();
             }

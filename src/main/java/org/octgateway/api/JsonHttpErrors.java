@@ -95,6 +95,8 @@ public class JsonHttpErrors implements StartupListener {
                     "The request body is larger than the gateway accepts (" + maxBodySize + " bytes).");
         } else if (status == 400 || isMalformedBody(failure)) {
             answerMalformedBody(ctx.request(), failure);
+        } else if (status == 417) {
+            answer(ctx.request(), 417, "expectation_failed", "Only 'Expect: 100-continue' is supported.");
         } else if (status >= 400 && status < 500) {
             answer(ctx.request(), status, "bad_request", "The request could not be read (HTTP " + status + ").");
         } else {

@@ -1,7 +1,6 @@
 package org.octgateway.api;
 
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.vertx.core.Handler;
@@ -33,8 +32,7 @@ final class MultipartBoundary {
         };
     }
 
-    static boolean hasBoundary(String contentType) {
-        Matcher matcher = BOUNDARY.matcher(contentType);
-        return matcher.find();
+    private static boolean hasBoundary(String contentType) {
+        return BOUNDARY.matcher(contentType).find();
     }
 }
