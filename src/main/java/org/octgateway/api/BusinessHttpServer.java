@@ -74,7 +74,8 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
             deadlines.start(request);
         });
         router.route(configuration.getPath() + "*").subRouter(watchedRouter);
-        router.route().failureHandler(JsonHttpErrors.failureHandler(configuration.getMaxBodySize()));
+        router.route().failureHandler(JsonHttpErrors.failureHandler(
+                configuration.getMaxBodySize() == null ? -1 : configuration.getMaxBodySize())));
     }
 
     @Override

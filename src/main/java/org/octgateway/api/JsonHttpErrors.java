@@ -65,7 +65,7 @@ public class JsonHttpErrors implements StartupListener {
 
     /**
      * The failure handler of the business server's top router: whatever a handler failed with (the body handler's
-     * 413 and decoding errors included) is answered here, in JSON.
+     * 413 and decoding errors included) is answered here, in JSON. {@code maxBodySize} -1: not configured.
      */
     public static Handler<RoutingContext> failureHandler(long maxBodySize) {
         return ctx -> {
@@ -91,8 +91,8 @@ public class JsonHttpErrors implements StartupListener {
         int status = ctx.statusCode() != -1 ? ctx.statusCode()
                 : failure instanceof HttpException http ? http.getStatusCode() : 500;
         if (status == 413) {
-            answer(ctx.request(), 413, "payload_too_large",
-                    "The request body is larger than the gateway accepts (" + maxBodySize + " bytes).");
+            answer(ctx.request(), 413, "payload_too_large", "The request body is larger than the gateway accepts"
+                    + (maxBodySize >= 0 ? " (" + maxBodySize + " bytes)." : "."));
         } else if (status == 400 || isMalformedBody(failure)) {
             answerMalformedBody(ctx.request(), failure);
         } else if (status == 417) {
