@@ -75,7 +75,7 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
         });
         router.route(configuration.getPath() + "*").subRouter(watchedRouter);
         router.route().failureHandler(JsonHttpErrors.failureHandler(
-                configuration.getMaxBodySize() == null ? -1 : configuration.getMaxBodySize())));
+                configuration.getMaxBodySize() == null ? -1 : configuration.getMaxBodySize()));
     }
 
     @Override
