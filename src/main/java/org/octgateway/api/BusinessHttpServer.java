@@ -3,6 +3,7 @@ package org.octgateway.api;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -105,6 +106,23 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
             }
         } finally {
             server = null;
+        }
+    }
+
+    /** Closes the Vert.x instance Camel created for this server (one found in the registry belongs to others). */
+    @Override
+    protected void stopVertx() {
+        Vertx vertx = getVertx();
+        if (vertx == null || lookupVertx() != null) {
+            return;
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Closing the business server's Vert.x failed: {}", e.getMessage());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
