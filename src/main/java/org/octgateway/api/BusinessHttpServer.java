@@ -3,7 +3,7 @@ package org.octgateway.api;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -96,33 +96,30 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
             return;
         }
         getCamelContext().removeComponent(PlatformHttpConstants.PLATFORM_HTTP_COMPONENT_NAME);
-        try {
-            server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (awaitClosed(server.close(), "the business HTTP server")) {
             LOG.info("Business HTTP server stopped");
-        } catch (Exception e) {
-            LOG.warn("Closing the business HTTP server failed: {}", e.getMessage());
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        } finally {
-            server = null;
         }
+        server = null;
     }
 
     /** Closes the Vert.x instance Camel created for this server (one found in the registry belongs to others). */
     @Override
     protected void stopVertx() {
-        Vertx vertx = getVertx();
-        if (vertx == null || lookupVertx() != null) {
-            return;
+        if (getVertx() != null && lookupVertx() == null) {
+            awaitClosed(getVertx().close(), "the business server's Vert.x");
         }
+    }
+
+    private static boolean awaitClosed(Future<Void> closing, String what) {
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            closing.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return true;
         } catch (Exception e) {
-            LOG.warn("Closing the business server's Vert.x failed: {}", e.getMessage());
+            LOG.warn("Closing {} failed: {}", what, e.getMessage());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            return false;
         }
     }
 
