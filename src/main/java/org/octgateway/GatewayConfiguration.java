@@ -89,8 +89,6 @@ public class GatewayConfiguration implements CamelConfiguration {
     long webhookBacklogThreshold;
     @PropertyInject(value = "camel.server.port", defaultValue = "8080")
     int serverPort;
-    @PropertyInject(value = "camel.server.maxBodySize", defaultValue = "10485760")
-    long maxBodySize;
     @PropertyInject("gateway.queue.dead-letters")
     String deadLetterQueue;
     @PropertyInject("gateway.inference.url")
@@ -161,6 +159,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     int maxImagesPerRequest;
     @PropertyInject("camel.server.fileUploadDirectory")
     String uploadDirectory;
+    @PropertyInject("camel.server.maxBodySize")
+    long maxBodySize;
     @PropertyInject("gateway.upload.max-bytes-in-flight")
     long maxBytesInFlight;
     @PropertyInject("gateway.health.event-loop-max-delay-ms")
@@ -266,7 +266,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         EventLoopHealthCheck eventLoopHealthCheck = new EventLoopHealthCheck(serverPort, eventLoopMaxDelayMs);
         registry.bind("eventLoopHealthCheck", eventLoopHealthCheck);
         camelContext.addStartupListener(eventLoopHealthCheck);
-        camelContext.addStartupListener(new JsonHttpErrors(serverPort, maxBodySize, queueHealth::isShuttingDown));
+        camelContext.addStartupListener(new JsonHttpErrors(serverPort, queueHealth::isShuttingDown));
         new JolokiaGuard(managementAllowedOrigins).installOn(camelContext);
         DeadLetters deadLetters = new DeadLetters(connectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
         registry.bind("deadLetters", deadLetters);
