@@ -34,6 +34,8 @@ record HostileCase(String kind, String name, Port port, RawHttp.Request request,
         ANY_4XX,
         /** A control: a well-formed request the gateway accepts (200, "status":"sent"). */
         ACCEPTED,
+        /** A control: /ping answers 200 {"status":"ok"}. */
+        PING_OK,
     }
 
     /**
@@ -77,6 +79,7 @@ record HostileCase(String kind, String name, Port port, RawHttp.Request request,
                 case NO_LEAK -> "no secret in the answer";
                 case ANY_4XX -> "4xx";
                 case ACCEPTED -> "200 sent";
+                case PING_OK -> "200 ok";
             };
         }
     }
@@ -111,6 +114,10 @@ record HostileCase(String kind, String name, Port port, RawHttp.Request request,
             case ACCEPTED -> {
                 assertEquals(200, answer.status(), answer.summary());
                 assertEquals("sent", json(answer).path("status").asText(), answer.summary());
+            }
+            case PING_OK -> {
+                assertEquals(200, answer.status(), answer.summary());
+                assertEquals("ok", json(answer).path("status").asText(), answer.summary());
             }
         }
     }
