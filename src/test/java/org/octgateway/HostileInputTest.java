@@ -737,7 +737,7 @@ class HostileInputTest extends HostileGatewayTest {
 
     private void slowClients(List<HostileCase> table) {
         String kind = "slow-client";
-        add(table, kind, "headers that never end", Request.get("/ping").header("X-Slow", "1").incomplete(),
+        add(table, kind, "headers that never end", Request.get("/ping").header("X-Slow", "1").headersNeverEnd(),
                 Expect.any4xxJson());
         add(table, kind, "an upload whose body stops halfway", upload(h()).contentLength("5000").incomplete(),
                 Expect.any4xxJson());

@@ -37,6 +37,7 @@ final class RawHttp {
         private boolean chunked;
         private int declaredChunkSize = -1;
         private boolean incomplete; // the request is not finished: the client then waits, sending nothing more
+        private boolean headersNeverEnd;
 
         Request(String method, String target) {
             this.method = method;
@@ -104,8 +105,10 @@ final class RawHttp {
             return this;
         }
 
-        boolean isIncomplete() {
-            return incomplete;
+        /** Sends the header lines but never the blank line that ends them. */
+        Request headersNeverEnd() {
+            headersNeverEnd = true;
+            return incomplete();
         }
 
         byte[] bytes() {
@@ -127,11 +130,8 @@ final class RawHttp {
             } else if (!contentLength.isEmpty()) {
                 out.writeBytes(("Content-Length: " + contentLength + "\r\n").getBytes(StandardCharsets.US_ASCII));
             }
-            if (!incomplete || body.length > 0) {
-                out.writeBytes("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            } else {
-                out.writeBytes("Connection: close\r\n".getBytes(StandardCharsets.US_ASCII)); // headers never end
-            }
+            out.writeBytes((headersNeverEnd ? "Connection: close\r\n" : "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             if (chunked) {
                 for (int offset = 0; offset < body.length; offset += declaredChunkSize) {
                     int size = Math.min(declaredChunkSize, body.length - offset);
