@@ -92,8 +92,8 @@ class FrontDoorTest extends GatewayTestSupport {
     @ParameterizedTest(name = "{0} → {1}")
     @MethodSource("malformedRequests")
     void malformedRequestIsAnsweredWithItsJsonError(String what, int status, byte[] request) throws IOException {
-        try (RawHttp connection = new RawHttp(peers().httpPort)) {
-            RawHttp.Answer answer = connection.send(request).answer(PROMPTLY);
+        try (RawConnection connection = new RawConnection(peers().httpPort)) {
+            RawConnection.Answer answer = connection.send(request).answer(PROMPTLY);
 
             assertJsonError(status, answer);
         }
@@ -101,7 +101,7 @@ class FrontDoorTest extends GatewayTestSupport {
 
     @Test
     void chunkedUploadOverTheLimitIsAnswered413InJson() throws IOException {
-        try (RawHttp connection = new RawHttp(peers().httpPort)) {
+        try (RawConnection connection = new RawConnection(peers().httpPort)) {
             connection.send("POST /invocations HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
                     + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nWebhook-Url: " + webhookUrl("/hooks/front")
                     + "\r\n\r\n");
@@ -109,7 +109,7 @@ class FrontDoorTest extends GatewayTestSupport {
                     + "Content-Type: image/png\r\n\r\n";
             connection.send(chunk(partHead.getBytes(StandardCharsets.ISO_8859_1)));
             byte[] tenKiB = new byte[10_240];
-            RawHttp.Answer answer = null;
+            RawConnection.Answer answer = null;
             try {
                 for (int sent = 0; sent < MAX_BODY_SIZE * 2; sent += tenKiB.length) {
                     connection.send(chunk(tenKiB));
@@ -127,9 +127,9 @@ class FrontDoorTest extends GatewayTestSupport {
     void multipartBodyWithoutItsClosingBoundaryIsAnswered400WithinTheRequestDeadline() throws IOException {
         String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"scan.png\"\r\n"
                 + "Content-Type: image/png\r\n\r\n" + "x".repeat(1_000);
-        try (RawHttp connection = new RawHttp(peers().httpPort)) {
+        try (RawConnection connection = new RawConnection(peers().httpPort)) {
             long start = System.nanoTime();
-            RawHttp.Answer answer = connection.send(request("POST /invocations", multipartHeaders(), body))
+            RawConnection.Answer answer = connection.send(request("POST /invocations", multipartHeaders(), body))
                     .answer(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS + 5));
 
             assertJsonError(400, answer);
@@ -141,12 +141,12 @@ class FrontDoorTest extends GatewayTestSupport {
 
     @Test
     void bodyThatTricklesPastTheRequestDeadlineIsAnswered408AndTheConnectionCloses() throws Exception {
-        try (RawHttp connection = new RawHttp(peers().httpPort)) {
+        try (RawConnection connection = new RawConnection(peers().httpPort)) {
             long start = System.nanoTime();
             connection.send("POST /invocations HTTP/1.1\r\nHost: localhost\r\n" + multipartHeaders()
                     + "Content-Length: 50000\r\n\r\n--" + BOUNDARY + "\r\n");
             // a byte every 300 ms: never idle long enough for the idle timeout, never done
-            RawHttp.Answer answer = trickleUntilAnswered(connection, "Content-Disposition: form-data; name=\"image\"");
+            RawConnection.Answer answer = trickleUntilAnswered(connection, "Content-Disposition: form-data; name=\"image\"");
 
             assertJsonError(408, answer);
             double took = secondsSince(start);
@@ -157,7 +157,7 @@ class FrontDoorTest extends GatewayTestSupport {
 
     @Test
     void clientTricklingItsHeadersIsClosedAtTheHeaderDeadline() throws IOException {
-        try (RawHttp connection = new RawHttp(peers().httpPort)) {
+        try (RawConnection connection = new RawConnection(peers().httpPort)) {
             long start = System.nanoTime();
             connection.send("GET /ping HTTP/1.1\r\nHost: localhost\r\n");
             String header = "X-Slow: " + "s".repeat(40);
@@ -177,21 +177,21 @@ class FrontDoorTest extends GatewayTestSupport {
     void connectionsBeyondTheCapAreRefusedAndTheGatewayServesOnceTheyClose() {
         Awaitility.await("exactly " + MAX_CONNECTIONS + " connections served, the next refused")
                 .atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).untilAsserted(() -> {
-                    List<RawHttp> open = new ArrayList<>();
+                    List<RawConnection> open = new ArrayList<>();
                     try {
                         for (int i = 0; i < MAX_CONNECTIONS; i++) {
-                            RawHttp connection = new RawHttp(peers().httpPort);
+                            RawConnection connection = new RawConnection(peers().httpPort);
                             open.add(connection);
                             // kept alive: the connection stays open and counted after its answer
                             assertEquals(200, connection.send("GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n")
                                     .answer(PROMPTLY).status(), "connection " + (i + 1));
                         }
-                        try (RawHttp extra = new RawHttp(peers().httpPort)) {
+                        try (RawConnection extra = new RawConnection(peers().httpPort)) {
                             String received = extra.send("GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n").closedWithin(PROMPTLY);
                             assertEquals("", received, "the connection over the cap got an answer");
                         }
                     } finally {
-                        open.forEach(RawHttp::close);
+                        open.forEach(RawConnection::close);
                     }
                 });
         Awaitility.await("/ping on a fresh connection").atMost(PROMPTLY)
@@ -202,11 +202,11 @@ class FrontDoorTest extends GatewayTestSupport {
     void normalUploadIsStillAccepted() throws IOException {
         Multipart form = new Multipart().file("image", "scan.png", "image/png", TestImages.png(7));
         byte[] body = form.bytes();
-        try (RawHttp connection = new RawHttp(peers().httpPort)) {
+        try (RawConnection connection = new RawConnection(peers().httpPort)) {
             connection.send(("POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + form.contentType()
                     + "\r\nWebhook-Url: " + webhookUrl("/hooks/front") + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
-            RawHttp.Answer answer = connection.send(body).answer(PROMPTLY);
+            RawConnection.Answer answer = connection.send(body).answer(PROMPTLY);
 
             assertEquals(200, answer.status(), answer.body());
             String uuid = json(answer.body()).path("request_uuid").asText();
@@ -235,13 +235,13 @@ class FrontDoorTest extends GatewayTestSupport {
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    private RawHttp.Answer ping() throws IOException {
-        try (RawHttp connection = new RawHttp(peers().httpPort)) {
+    private RawConnection.Answer ping() throws IOException {
+        try (RawConnection connection = new RawConnection(peers().httpPort)) {
             return connection.send("GET /ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").answer(PROMPTLY);
         }
     }
 
-    private static void assertJsonError(int status, RawHttp.Answer answer) {
+    private static void assertJsonError(int status, RawConnection.Answer answer) {
         assertEquals(status, answer.status(), answer.body());
         assertEquals("application/json", answer.header("Content-Type"), answer.body());
         JsonNode body = json(answer.body());
@@ -284,7 +284,7 @@ class FrontDoorTest extends GatewayTestSupport {
         return chunk.toByteArray();
     }
 
-    private static RawHttp.Answer trickleUntilAnswered(RawHttp connection, String text) throws Exception {
+    private static RawConnection.Answer trickleUntilAnswered(RawConnection connection, String text) throws Exception {
         java.util.concurrent.ExecutorService trickler = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             trickler.submit(() -> {

@@ -1,140 +1,347 @@
 package org.octgateway;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * One TCP connection to the gateway on which the test writes every byte itself (malformed requests, slow
- * clients) and reads the answer as it comes: {@link java.net.http.HttpClient} would refuse or fix them.
+ * HTTP/1.1 over a plain {@link Socket}, so a test controls every byte a client sends (bad header bytes, broken
+ * multipart, lying Content-Length, chunked bodies, bodies that never end) and sees exactly what comes back, with a
+ * deadline: a server that does not answer in time is a failure ("no hang"), not a stuck test.
  */
-final class RawHttp implements AutoCloseable {
+final class RawHttp {
 
-    /** An HTTP answer as read off the wire. */
-    record Answer(int status, Map<String, String> headers, String body) {
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
+    private RawHttp() {
+    }
+
+    /** One request, built header by header; values are sent as their UTF-8 bytes, whatever characters they hold. */
+    static final class Request {
+        private final String method;
+        private final String target;
+        private final List<byte[]> headerLines = new ArrayList<>();
+        private boolean host = true;
+        private byte[] body = new byte[0];
+        private String contentLength; // null: the body's length; "" : no Content-Length header at all
+        private boolean chunked;
+        private int declaredChunkSize = -1;
+        private boolean incomplete; // the request is not finished: the client then waits, sending nothing more
+        private boolean headersNeverEnd;
+
+        Request(String method, String target) {
+            this.method = method;
+            this.target = target;
         }
-    }
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
-
-    RawHttp(int port) {
-        try {
-            socket = new Socket("localhost", port);
-            socket.setSoTimeout(10_000);
-            in = socket.getInputStream();
-            out = socket.getOutputStream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        static Request get(String target) {
+            return new Request("GET", target);
         }
-    }
 
-    RawHttp send(String text) {
-        return send(text.getBytes(StandardCharsets.ISO_8859_1));
-    }
+        static Request post(String target) {
+            return new Request("POST", target);
+        }
 
-    RawHttp send(byte[] bytes) {
-        try {
-            out.write(bytes);
-            out.flush();
+        Request header(String name, String value) {
+            return headerLine((name + ": " + value).getBytes(StandardCharsets.UTF_8));
+        }
+
+        Request headerBytes(String name, byte[] value) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            line.writeBytes((name + ": ").getBytes(StandardCharsets.US_ASCII));
+            line.writeBytes(value);
+            return headerLine(line.toByteArray());
+        }
+
+        /** A header line exactly as given (without its CRLF): may hold no colon, NULs, bare CRs. */
+        Request headerLine(byte[] line) {
+            headerLines.add(line);
             return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+
+        Request withoutHost() {
+            host = false;
+            return this;
+        }
+
+        Request body(String contentType, byte[] content) {
+            if (contentType != null) {
+                header("Content-Type", contentType);
+            }
+            body = content;
+            return this;
+        }
+
+        Request body(String contentType, String content) {
+            return body(contentType, content.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The Content-Length header sent, whatever the body's real length ("" sends none). */
+        Request contentLength(String value) {
+            contentLength = value;
+            return this;
+        }
+
+        /** Sends the body as chunks of {@code chunkSize} bytes (Transfer-Encoding: chunked). */
+        Request chunked(int chunkSize) {
+            chunked = true;
+            declaredChunkSize = chunkSize;
+            return this;
+        }
+
+        /** Sends the request as built, then nothing more: the body (or the headers) never end. */
+        Request incomplete() {
+            incomplete = true;
+            return this;
+        }
+
+        /** Sends the header lines but never the blank line that ends them. */
+        Request headersNeverEnd() {
+            headersNeverEnd = true;
+            return incomplete();
+        }
+
+        byte[] bytes() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes((method + " " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.UTF_8));
+            if (host) {
+                out.writeBytes("Host: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            for (byte[] line : headerLines) {
+                out.writeBytes(line);
+                out.writeBytes(CRLF);
+            }
+            if (chunked) {
+                out.writeBytes("Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII));
+            } else if (contentLength == null) {
+                if (body.length > 0 || method.equals("POST") || method.equals("PUT")) {
+                    out.writeBytes(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+            } else if (!contentLength.isEmpty()) {
+                out.writeBytes(("Content-Length: " + contentLength + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            out.writeBytes((headersNeverEnd ? "Connection: close\r\n" : "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            if (chunked) {
+                for (int offset = 0; offset < body.length; offset += declaredChunkSize) {
+                    int size = Math.min(declaredChunkSize, body.length - offset);
+                    out.writeBytes((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, offset, size);
+                    out.writeBytes(CRLF);
+                }
+                if (!incomplete) {
+                    out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            } else {
+                out.writeBytes(body);
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        public String toString() {
+            String text = new String(bytes(), StandardCharsets.ISO_8859_1);
+            return text.length() > 300 ? text.substring(0, 300) + "… (" + text.length() + " bytes)" : text;
         }
     }
 
-    /** Reads one answer: status line, headers, and a Content-Length body. Fails if the connection closes first. */
-    Answer answer(Duration within) throws IOException {
-        socket.setSoTimeout((int) within.toMillis());
-        String head = readHead();
-        String[] lines = head.split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        Map<String, String> headers = new TreeMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+    /** What came back: status, headers (lower-case names, last value wins), body as text, and how long it took. */
+    record Response(int status, Map<String, String> headers, String body, long millis) {
+
+        String header(String name) {
+            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
         }
-        byte[] body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? readChunks()
-                : in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-        return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
+
+        String summary() {
+            String shortBody = body.length() > 240 ? body.substring(0, 240) + "…" : body;
+            return status + " " + header("Content-Type") + " " + shortBody.replaceAll("\\s+", " ") + " (" + millis + " ms)";
+        }
     }
+
+    /** The server did not answer (in time, or at all): the connection hung or was closed without a status line. */
+    static final class NoAnswer extends AssertionError {
+        NoAnswer(String message) {
+            super(message);
+        }
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     /**
-     * Waits for the server to close the connection and returns what it sent before (usually nothing), or fails
-     * if it is still open after {@code within}.
+     * Sends {@code request} to 127.0.0.1:{@code port} (on a second thread, so a server that answers before reading
+     * the whole body is heard) and reads one answer within {@code deadline}.
      */
-    String closedWithin(Duration within) throws IOException {
-        socket.setSoTimeout((int) within.toMillis());
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try {
+    static Response exchange(int port, Request request, Duration deadline) throws IOException {
+        long start = System.nanoTime();
+        long end = start + deadline.toNanos();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) Math.min(deadline.toMillis(), 5000));
+            byte[] bytes = request.bytes();
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    for (int offset = 0; offset < bytes.length; offset += 64 * 1024) {
+                        out.write(bytes, offset, Math.min(64 * 1024, bytes.length - offset));
+                    }
+                    out.flush();
+                } catch (IOException ignored) {
+                    // The server may answer and close before it has read everything (413, 431): that is allowed.
+                }
+            }, "raw-http-writer");
+            writer.setDaemon(true);
+            writer.start();
+            Reader reader = new Reader(socket, end);
+            try {
+                return reader.readResponse(start);
+            } catch (SocketTimeoutException e) {
+                throw new NoAnswer("no answer within " + deadline.toSeconds() + " s");
+            } catch (EOFException e) {
+                throw new NoAnswer("the connection was closed " + e.getMessage());
+            } catch (IOException e) {
+                throw new NoAnswer("the connection failed without an answer: " + e);
+            }
+        }
+    }
+
+    /** Reads one HTTP/1.1 response, each read bounded by what is left of the deadline. */
+    private static final class Reader {
+        private final Socket socket;
+        private final InputStream in;
+        private final long end;
+
+        Reader(Socket socket, long end) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.end = end;
+        }
+
+        Response readResponse(long start) throws IOException {
+            while (true) {
+                List<String> head = readHead();
+                String[] statusLine = head.get(0).split(" ", 3);
+                if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+                    throw new IOException("not an HTTP status line: " + head.get(0));
+                }
+                int status = Integer.parseInt(statusLine[1].trim());
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (String line : head.subList(1, head.size())) {
+                    int colon = line.indexOf(':');
+                    if (colon > 0) {
+                        headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                    }
+                }
+                if (status == 100) {
+                    continue; // 100 Continue: the real answer follows
+                }
+                byte[] body = readBody(headers);
+                return new Response(status, headers, new String(body, StandardCharsets.UTF_8),
+                        Duration.ofNanos(System.nanoTime() - start).toMillis());
+            }
+        }
+
+        private List<String> readHead() throws IOException {
+            List<String> lines = new ArrayList<>();
+            while (true) {
+                String line = readLine();
+                if (line == null) {
+                    throw new EOFException(lines.isEmpty() ? "without an answer" : "in the middle of the answer's headers");
+                }
+                if (line.isEmpty()) {
+                    if (lines.isEmpty()) {
+                        continue;
+                    }
+                    return lines;
+                }
+                lines.add(line);
+            }
+        }
+
+        private String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            while (true) {
+                int b = read();
+                if (b < 0) {
+                    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+                }
+                if (b == '\n') {
+                    String text = line.toString(StandardCharsets.ISO_8859_1);
+                    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+                }
+                line.write(b);
+                if (line.size() > 1 << 20) {
+                    throw new IOException("answer line over 1 MB");
+                }
+            }
+        }
+
+        private byte[] readBody(Map<String, String> headers) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
+                while (true) {
+                    String sizeLine = readLine();
+                    if (sizeLine == null) {
+                        throw new EOFException("in the middle of a chunked answer");
+                    }
+                    int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                    if (size == 0) {
+                        readLine();
+                        return body.toByteArray();
+                    }
+                    copy(body, size);
+                    readLine();
+                }
+            }
+            String length = headers.get("content-length");
+            if (length != null) {
+                copy(body, Integer.parseInt(length.trim()));
+                return body.toByteArray();
+            }
             int b;
-            while ((b = in.read()) != -1) {
-                received.write(b);
+            while ((b = read()) >= 0) { // Connection: close — the body ends with the connection
+                body.write(b);
             }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the connection is still open after " + within + "; received: " + received);
-        } catch (IOException reset) {
-            // a reset is a close too
+            return body.toByteArray();
         }
-        return received.toString(StandardCharsets.ISO_8859_1);
-    }
 
-    private byte[] readChunks() throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int size;
-        do {
-            size = Integer.parseInt(readLine().split(";")[0].trim(), 16);
-            body.writeBytes(in.readNBytes(size));
-            readLine(); // the CRLF after the chunk (after the last, empty one: no trailers expected)
-        } while (size > 0);
-        return body.toByteArray();
-    }
-
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b == -1) {
-                throw new IOException("connection closed in a chunked body");
+        private void copy(ByteArrayOutputStream body, int size) throws IOException {
+            for (int i = 0; i < size; i++) {
+                int b = read();
+                if (b < 0) {
+                    throw new EOFException("after " + i + " of " + size + " body bytes");
+                }
+                body.write(b);
             }
-            line.write(b);
         }
-        return line.toString(StandardCharsets.ISO_8859_1).trim();
-    }
 
-    private String readHead() throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        while (matched < 4) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("connection closed before an answer; received: " + head);
+        private final byte[] buffer = new byte[8192];
+        private int position;
+        private int limit;
+
+        private int read() throws IOException {
+            if (position == limit) {
+                long left = Duration.ofNanos(end - System.nanoTime()).toMillis();
+                if (left <= 0) {
+                    throw new SocketTimeoutException();
+                }
+                socket.setSoTimeout((int) left);
+                limit = in.read(buffer);
+                position = 0;
+                if (limit < 0) {
+                    limit = 0;
+                    return -1;
+                }
             }
-            head.write(b);
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1).trim();
-    }
-
-    @Override
-    public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing a socket the server already closed
+            return buffer[position++] & 0xFF;
         }
     }
 }
