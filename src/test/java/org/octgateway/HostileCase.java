@@ -36,6 +36,17 @@ record HostileCase(String kind, String name, Port port, RawHttp.Request request,
         ACCEPTED,
         /** A control: /ping answers 200 {"status":"ok"}. */
         PING_OK,
+        /**
+         * Accepted, with the name cleaned: a clumsy client's file name ("C:\\scans\\a.png", "../a.png", control
+         * characters) is never used as a path, so the upload is taken and answered under its last path segment with
+         * control characters replaced (200 "sent", the answered filename has neither separators nor controls).
+         */
+        ACCEPTED_CLEANED,
+        /**
+         * A request that never finishes its headers: the server closes the connection within the deadline (no HTTP
+         * answer is possible before a request exists), or answers a 4xx JSON error.
+         */
+        CLOSED_OR_API_ERROR,
     }
 
     /**
@@ -80,6 +91,8 @@ record HostileCase(String kind, String name, Port port, RawHttp.Request request,
                 case ANY_4XX -> "4xx";
                 case ACCEPTED -> "200 sent";
                 case PING_OK -> "200 ok";
+                case ACCEPTED_CLEANED -> "200 sent, the filename cleaned";
+                case CLOSED_OR_API_ERROR -> "closed within the deadline, or a 4xx JSON error";
             };
         }
     }
@@ -119,6 +132,13 @@ record HostileCase(String kind, String name, Port port, RawHttp.Request request,
                 assertEquals(200, answer.status(), answer.summary());
                 assertEquals("ok", json(answer).path("status").asText(), answer.summary());
             }
+            case ACCEPTED_CLEANED -> {
+                assertEquals(200, answer.status(), answer.summary());
+                String filename = json(answer).path("filename").asText();
+                assertTrue(!filename.isEmpty() && filename.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '/' || c == '\\'),
+                        "the filename is not cleaned: " + answer.summary());
+            }
+            case CLOSED_OR_API_ERROR -> checkApiError(answer);
         }
     }
 

@@ -42,6 +42,11 @@ public class BytesInFlight implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
+        if (size > maxBodySize) {
+            // too large to take at all, however idle the gateway: 413 (the failure handler answers it), not "busy"
+            ctx.fail(413);
+            return;
+        }
         if (!reserve(size)) {
             refuse(ctx);
             return;

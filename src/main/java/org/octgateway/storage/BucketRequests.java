@@ -29,7 +29,12 @@ public class BucketRequests {
         while (location.startsWith("/")) {
             location = location.substring(1);
         }
-        boolean folder = location.endsWith("/") || location.isEmpty();
+        if (location.isEmpty()) {
+            // an exam is an object or a folder in the bucket; a whole bucket is nobody's exam
+            throw ApiError.invalidHeader(RequestHeaders.INPUT_LOCATION,
+                    "must name an object or a folder inside the bucket, not the whole bucket.");
+        }
+        boolean folder = location.endsWith("/");
         while (location.endsWith("/")) {
             location = location.substring(0, location.length() - 1);
         }
@@ -46,7 +51,7 @@ public class BucketRequests {
         // The listing request for the provider's list route (see StorageHeaders). A folder is listed under
         // "folder/", so that "exam-1/" does not also list "exam-10/"; a bare name may be an object or a folder.
         in.setHeader(StorageHeaders.BUCKET, inputBucket);
-        in.setHeader(StorageHeaders.PREFIX, folder && !location.isEmpty() ? location + "/" : location);
+        in.setHeader(StorageHeaders.PREFIX, folder ? location + "/" : location);
     }
 
     /** Write-To-GCS: true/false/1/0/yes/no in any case; absent means false. */
@@ -88,7 +93,7 @@ public class BucketRequests {
             throw ApiError.invalidHeader(RequestHeaders.INPUT_LOCATION, "is longer than 1024 characters.");
         }
         for (String segment : location.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..") || (segment.isEmpty() && !location.isEmpty())) {
+            if (segment.equals(".") || segment.equals("..") || segment.isEmpty()) {
                 throw ApiError.invalidHeader(RequestHeaders.INPUT_LOCATION,
                         "must be an object name or folder prefix without '.', '..' or empty segments.");
             }

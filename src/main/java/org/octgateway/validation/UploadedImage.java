@@ -54,6 +54,11 @@ public record UploadedImage(String filename, Path file, long size, ImageType typ
      * {@code image} part would silently replace the first), so a repeated name shows as more parts than names.
      */
     private static void refuseExtraFileParts(Exchange exchange, Set<String> names) {
+        if (exchange.getMessage().getHeader(RequestHeaders.IMAGE_PART) != null) {
+            // the HTTP server hands text form fields over as headers: 'image' as a file and as a field is ambiguous
+            throw new ApiError(400, "duplicate_image", "The form has the field '" + RequestHeaders.IMAGE_PART
+                    + "' twice (a file and a text field); send exactly one image per request, as a file.");
+        }
         Integer parts = exchange.getMessage().getHeader(Exchange.ATTACHMENTS_SIZE, Integer.class);
         int count = parts == null ? names.size() : Math.max(parts, names.size());
         if (count <= 1) {

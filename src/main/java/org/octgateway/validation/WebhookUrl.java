@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.octgateway.api.ApiError;
 import org.octgateway.api.RequestHeaders;
@@ -20,6 +22,13 @@ import org.octgateway.delivery.WebhookAddressPolicy;
  * every address again when it connects (the delivery is retried, then dead-lettered with the reason).
  */
 public final class WebhookUrl {
+
+    /** Letters, digits, '-', '_' and '.': what a DNS name (or an IPv4 spelling) is made of. */
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /** The cloud providers' names for their instance metadata service (GCP, Azure, AWS, OpenStack). */
+    private static final Set<String> CLOUD_METADATA_NAMES = Set.of("metadata.google.internal", "metadata.goog",
+            "metadata", "metadata.azure.internal", "instance-data", "instance-data.ec2.internal");
+    private static final InetAddress CLOUD_METADATA_ADDRESS = IpAddresses.literal("169.254.169.254").orElseThrow();
 
     private WebhookUrl() {
     }
@@ -41,6 +50,10 @@ public final class WebhookUrl {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
             throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "must be an absolute http:// or https:// URL.");
+        }
+        if (uri.getRawFragment() != null) {
+            // a webhook never needs one, and parsers disagree on where the host ends around '#' and '@'
+            throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "must not carry a fragment ('#...').");
         }
         String rawAuthority = uri.getRawAuthority();
         if (rawAuthority == null || rawAuthority.isEmpty()) {
@@ -92,6 +105,11 @@ public final class WebhookUrl {
         if (host.isEmpty()) {
             throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "must name a host.");
         }
+        if (!host.startsWith("[") && !HOST_NAME.matcher(host).matches()) {
+            // percent-escapes, NULs and other bytes a resolver might cut or decode differently than we check
+            throw ApiError.invalidHeader(RequestHeaders.WEBHOOK_URL, "names a host with characters a host name cannot"
+                    + " have (letters, digits, '-', '_' and '.' only; internationalised names in their xn-- form).");
+        }
         return new Authority(host, port == null || port.isEmpty() ? defaultPort(scheme) : port(port));
     }
 
@@ -127,6 +145,9 @@ public final class WebhookUrl {
         String name = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         if (name.equals("localhost") || name.endsWith(".localhost")) {
             return List.of(InetAddress.getLoopbackAddress()); // RFC 6761: always loopback, whatever DNS says today
+        }
+        if (CLOUD_METADATA_NAMES.contains(name)) {
+            return List.of(CLOUD_METADATA_ADDRESS); // what these names resolve to inside a cloud, whatever DNS says here
         }
         try {
             return List.of(InetAddress.getAllByName(host));
