@@ -71,6 +71,7 @@ class BoundedMemoryIT {
                 "gateway.data-dir", workDir.resolve("data").toString(),
                 "gateway.demo.enabled", "false",
                 "gateway.inference.url", inference.baseUrl() + "/inference",
+                "gateway.webhook.allowed-hosts", "localhost", // the test's webhook sink, on this machine
                 "gateway.upload.max-bytes-in-flight", Long.toString(1L << 30)));
         gateway.awaitPing(Duration.ofSeconds(90));
     }
