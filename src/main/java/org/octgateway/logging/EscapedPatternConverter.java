@@ -2,15 +2,11 @@ package org.octgateway.logging;
 
 import java.util.List;
 
-import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.plugins.Plugin;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.core.pattern.ConverterKeys;
-import org.apache.logging.log4j.core.pattern.LogEventPatternConverter;
 import org.apache.logging.log4j.core.pattern.PatternConverter;
 import org.apache.logging.log4j.core.pattern.PatternFormatter;
-import org.apache.logging.log4j.core.pattern.PatternParser;
 
 /**
  * {@code %escaped{pattern}} in log4j2.properties: formats the nested pattern, then escapes every character
@@ -22,45 +18,28 @@ import org.apache.logging.log4j.core.pattern.PatternParser;
  */
 @Plugin(name = "escaped", category = PatternConverter.CATEGORY)
 @ConverterKeys({"escaped"})
-public final class EscapedPatternConverter extends LogEventPatternConverter {
+public final class EscapedPatternConverter extends NestedPatternConverter {
 
-    private final List<PatternFormatter> formatters;
+    private static final String NAME = "escaped";
 
     private EscapedPatternConverter(List<PatternFormatter> formatters) {
-        super("escaped", "escaped");
-        this.formatters = formatters;
+        super(NAME, formatters);
     }
 
     /** Called by log4j with the nested pattern as the only option. */
     public static EscapedPatternConverter newInstance(Configuration config, String[] options) {
-        if (options.length != 1 || options[0] == null) {
-            LOGGER.error("%escaped needs exactly one option, the pattern to escape: %escaped{%msg}");
-            return null;
-        }
-        PatternParser parser = PatternLayout.createPatternParser(config);
-        return new EscapedPatternConverter(parser.parse(options[0]));
-    }
-
-    /** A nested %ex prints the throwable: the layout must not append it a second time, unescaped. */
-    @Override
-    public boolean handlesThrowable() {
-        return formatters.stream().map(PatternFormatter::getConverter).anyMatch(LogEventPatternConverter::handlesThrowable);
+        List<PatternFormatter> nested = nestedPattern(NAME, config, options);
+        return nested == null ? null : new EscapedPatternConverter(nested);
     }
 
     @Override
-    public void format(LogEvent event, StringBuilder toAppendTo) {
-        int start = toAppendTo.length();
-        for (PatternFormatter formatter : formatters) {
-            formatter.format(event, toAppendTo);
-        }
+    void rewrite(String printed, StringBuilder out) {
         // A printed stack trace ends with a line break: the layout's own %n ends the line instead.
-        int end = toAppendTo.length();
-        while (end > start && (toAppendTo.charAt(end - 1) == '\n' || toAppendTo.charAt(end - 1) == '\r')) {
+        int end = printed.length();
+        while (end > 0 && (printed.charAt(end - 1) == '\n' || printed.charAt(end - 1) == '\r')) {
             end--;
         }
-        String formatted = toAppendTo.substring(start, end);
-        toAppendTo.setLength(start);
-        escape(formatted, toAppendTo);
+        escape(printed.subSequence(0, end), out);
     }
 
     /** Appends {@code text} to {@code out} with every line-breaking or terminal-controlling character escaped. */

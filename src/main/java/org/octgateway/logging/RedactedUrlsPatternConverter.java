@@ -4,15 +4,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.plugins.Plugin;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.core.pattern.ConverterKeys;
-import org.apache.logging.log4j.core.pattern.LogEventPatternConverter;
 import org.apache.logging.log4j.core.pattern.PatternConverter;
 import org.apache.logging.log4j.core.pattern.PatternFormatter;
-import org.apache.logging.log4j.core.pattern.PatternParser;
 
 /**
  * {@code %redactedUrls{pattern}} in log4j2.properties: every URL in the nested output is cut to
@@ -24,42 +20,27 @@ import org.apache.logging.log4j.core.pattern.PatternParser;
  */
 @Plugin(name = "redactedUrls", category = PatternConverter.CATEGORY)
 @ConverterKeys({"redactedUrls"})
-public final class RedactedUrlsPatternConverter extends LogEventPatternConverter {
+public final class RedactedUrlsPatternConverter extends NestedPatternConverter {
 
     /** scheme://[userinfo@]host[:port] then an optional path/query/fragment, up to whitespace or a quote. */
     private static final Pattern URL = Pattern.compile(
             "\\b([a-zA-Z][a-zA-Z0-9+.-]*://)(?:[^\\s/?#@\"'<>]*@)?([^\\s/?#@\"'<>]+)([/?#][^\\s\"'<>]*)?");
 
-    private final List<PatternFormatter> formatters;
+    private static final String NAME = "redactedUrls";
 
     private RedactedUrlsPatternConverter(List<PatternFormatter> formatters) {
-        super("redactedUrls", "redactedUrls");
-        this.formatters = formatters;
+        super(NAME, formatters);
     }
 
     /** Called by log4j with the nested pattern as the only option. */
     public static RedactedUrlsPatternConverter newInstance(Configuration config, String[] options) {
-        if (options.length != 1 || options[0] == null) {
-            LOGGER.error("%redactedUrls needs exactly one option, the pattern to redact: %redactedUrls{%msg}");
-            return null;
-        }
-        return new RedactedUrlsPatternConverter(PatternLayout.createPatternParser(config).parse(options[0]));
+        List<PatternFormatter> nested = nestedPattern(NAME, config, options);
+        return nested == null ? null : new RedactedUrlsPatternConverter(nested);
     }
 
     @Override
-    public boolean handlesThrowable() {
-        return formatters.stream().map(PatternFormatter::getConverter).anyMatch(LogEventPatternConverter::handlesThrowable);
-    }
-
-    @Override
-    public void format(LogEvent event, StringBuilder toAppendTo) {
-        int start = toAppendTo.length();
-        for (PatternFormatter formatter : formatters) {
-            formatter.format(event, toAppendTo);
-        }
-        String redacted = redact(toAppendTo.substring(start));
-        toAppendTo.setLength(start);
-        toAppendTo.append(redacted);
+    void rewrite(String printed, StringBuilder out) {
+        out.append(redact(printed));
     }
 
     /** {@code text} with every URL cut to scheme://host[:port], plus "/…" where more was dropped. */

@@ -1,0 +1,52 @@
+package org.octgateway.logging;
+
+import java.util.List;
+
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.apache.logging.log4j.core.pattern.LogEventPatternConverter;
+import org.apache.logging.log4j.core.pattern.PatternFormatter;
+
+/**
+ * A converter written {@code %name{pattern}}: it formats the nested pattern, then rewrites what that printed
+ * ({@link EscapedPatternConverter}, {@link RedactedUrlsPatternConverter}).
+ */
+abstract class NestedPatternConverter extends LogEventPatternConverter {
+
+    private final List<PatternFormatter> formatters;
+
+    NestedPatternConverter(String name, List<PatternFormatter> formatters) {
+        super(name, name);
+        this.formatters = formatters;
+    }
+
+    /** The nested pattern of {@code %name{pattern}}, parsed; null (log4j then leaves the converter out) without one. */
+    static List<PatternFormatter> nestedPattern(String name, Configuration config, String[] options) {
+        if (options.length != 1 || options[0] == null) {
+            LOGGER.error("%{} needs exactly one option, the nested pattern: %{}{%msg}", name, name);
+            return null;
+        }
+        return PatternLayout.createPatternParser(config).parse(options[0]);
+    }
+
+    /** A nested %ex prints the throwable: the layout must not append it a second time, un-rewritten. */
+    @Override
+    public boolean handlesThrowable() {
+        return formatters.stream().map(PatternFormatter::getConverter).anyMatch(LogEventPatternConverter::handlesThrowable);
+    }
+
+    @Override
+    public final void format(LogEvent event, StringBuilder toAppendTo) {
+        int start = toAppendTo.length();
+        for (PatternFormatter formatter : formatters) {
+            formatter.format(event, toAppendTo);
+        }
+        String printed = toAppendTo.substring(start);
+        toAppendTo.setLength(start);
+        rewrite(printed, toAppendTo);
+    }
+
+    /** Appends to {@code out} what the nested pattern {@code printed}, rewritten. */
+    abstract void rewrite(String printed, StringBuilder out);
+}
