@@ -14,6 +14,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -114,10 +115,18 @@ public class JsonHttpErrors implements StartupListener {
             answer(request, 431, "headers_too_large", "The request headers are too large.");
         } else if (cause instanceof TooLongFrameException) {
             answer(request, 400, "bad_request", "A part of the request is too long.");
+        } else if (cause instanceof StrictRequestDecoder.BodyLengthConflict) {
+            answer(request, 400, "bad_request", RequestHeads.BOTH_BODY_LENGTHS);
         } else {
             answer(request, 400, "bad_request",
                     "The request line or a header is malformed (e.g. a control character in a header).");
         }
+    }
+
+    /** The top router's 400 error handler: the request's path or query could not be decoded while matching routes. */
+    static void undecodableTarget(RoutingContext ctx) {
+        answer(ctx.request(), 400, "bad_request",
+                "The request path or query is not valid URL encoding (a '%' must be followed by two hexadecimal digits).");
     }
 
     /**
@@ -153,6 +162,20 @@ public class JsonHttpErrors implements StartupListener {
                 request.connection().close();
             }
         });
+        if (close) {
+            sendNow(request);
+        }
+    }
+
+    /**
+     * Flushes what was written on the request's connection. Vert.x flushes its writes once the current read is
+     * handled; but when that read fails the connection (a broken chunked body), Vert.x closes it in the same turn and
+     * an answer not yet flushed would be dropped.
+     */
+    private static void sendNow(HttpServerRequest request) {
+        if (request.connection() instanceof ConnectionBase connection) {
+            connection.channelHandlerContext().flush();
+        }
     }
 
     /**
@@ -171,6 +194,10 @@ public class JsonHttpErrors implements StartupListener {
     }
 
     private static String malformedBodyMessage(Throwable failure) {
+        if (failure instanceof StrictRequestDecoder.MalformedChunks) {
+            return "The chunked body is malformed (each chunk starts with its size in hexadecimal, at most 64 bits,"
+                    + " and ends with CRLF).";
+        }
         if (failure instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
             return "The form has too many parts.";
         }

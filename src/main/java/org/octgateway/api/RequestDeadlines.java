@@ -86,8 +86,10 @@ final class RequestDeadlines {
         }
 
         void bodyFailed(Throwable failure) {
-            if (JsonHttpErrors.isMalformedBody(failure) && over.compareAndSet(false, true)) {
-                onStop.run();
+            if (JsonHttpErrors.isMalformedBody(failure)) {
+                // Not only while the deadline runs: a broken chunked body fails the response too, which already
+                // ran the request's end handlers (and stopped the deadline). Answered unless answered already.
+                stop();
                 JsonHttpErrors.answerMalformedBody(request.request(), failure);
             }
         }
