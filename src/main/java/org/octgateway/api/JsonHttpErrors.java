@@ -1,16 +1,25 @@
 package org.octgateway.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -147,12 +156,7 @@ public class JsonHttpErrors implements StartupListener {
         if (response.ended() || response.closed() || response.headWritten()) {
             return;
         }
-        String body;
-        try {
-            body = JSON.writeValueAsString(new ApiError(status, code, message).body());
-        } catch (JsonProcessingException e) {
-            body = "{\"status\":\"error\",\"error\":\"" + code + "\"}";
-        }
+        String body = jsonBody(status, code, message);
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (close) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
@@ -164,6 +168,32 @@ public class JsonHttpErrors implements StartupListener {
         });
         if (close) {
             sendNow(request);
+        }
+    }
+
+    /**
+     * Answers on a connection that has no request to answer (its headers never completed), then closes it. Written
+     * straight to the channel: Vert.x knows no request there yet, and nothing else is being written on it.
+     */
+    static void answerAndClose(HttpConnection connection, int status, String code, String message) {
+        if (!(connection instanceof ConnectionBase base)) {
+            connection.close();
+            return;
+        }
+        byte[] body = jsonBody(status, code, message).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        base.channelHandlerContext().writeAndFlush(response).addListener(written -> connection.close());
+    }
+
+    private static String jsonBody(int status, String code, String message) {
+        try {
+            return JSON.writeValueAsString(new ApiError(status, code, message).body());
+        } catch (JsonProcessingException e) {
+            return "{\"status\":\"error\",\"error\":\"" + code + "\"}";
         }
     }
 
