@@ -59,7 +59,8 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
         super.initializeServer(); // Vert.x, and the router the REST consumers attach to (bound in the registry)
         String routerName = VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getPort());
         VertxPlatformHttpRouter camelRouter = VertxPlatformHttpRouter.lookup(getCamelContext(), routerName);
-        RequestDeadlines deadlines = new RequestDeadlines(getVertx(), limits.requestTimeoutSeconds());
+        long maxBodySize = configuration.getMaxBodySize() == null ? -1 : configuration.getMaxBodySize();
+        RequestDeadlines deadlines = new RequestDeadlines(getVertx(), limits.requestTimeoutSeconds(), maxBodySize);
         connections = new ConnectionGuard(getVertx(), limits);
         // The same router, its body handler refusing multipart bodies without a boundary, and watched by the
         // request deadline.
@@ -85,8 +86,7 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
             deadlines.start(request);
         });
         router.route(configuration.getPath() + "*").subRouter(watchedRouter);
-        router.route().failureHandler(JsonHttpErrors.failureHandler(
-                configuration.getMaxBodySize() == null ? -1 : configuration.getMaxBodySize()));
+        router.route().failureHandler(JsonHttpErrors.failureHandler(maxBodySize));
         // A path or query that cannot be decoded (a '%' not followed by two hex digits) fails while the router
         // matches routes, before any handler: Vert.x would answer a plain-text 400.
         router.errorHandler(400, JsonHttpErrors::undecodableTarget);
