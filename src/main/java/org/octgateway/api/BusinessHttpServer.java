@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.Handler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * handlers, which Camel 4.17 offers no way to set:
  * <ul>
  *   <li>{@link HttpServerLimits}: idle timeout, at most 32 form parts, HTTP/1.1 only;</li>
+ *   <li>{@link StrictRequestDecoder}: a request with Content-Length and Transfer-Encoding together, or a broken
+ *       chunked body, is refused with 400 (request smuggling);</li>
+ *   <li>{@link RequestHeads}: header names that are not tokens, several Host headers, an unusual
+ *       Transfer-Encoding are refused with 400;</li>
  *   <li>{@link ConnectionGuard}: the connection cap and the header deadline;</li>
  *   <li>{@link RequestDeadlines}: the request (body) deadline;</li>
  *   <li>{@link UploadFiles}: a request's upload temp files are removed when it is answered, whatever happened;</li>
@@ -54,7 +59,8 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
         super.initializeServer(); // Vert.x, and the router the REST consumers attach to (bound in the registry)
         String routerName = VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getPort());
         VertxPlatformHttpRouter camelRouter = VertxPlatformHttpRouter.lookup(getCamelContext(), routerName);
-        RequestDeadlines deadlines = new RequestDeadlines(getVertx(), limits.requestTimeoutSeconds());
+        long maxBodySize = configuration.getMaxBodySize() == null ? -1 : configuration.getMaxBodySize();
+        RequestDeadlines deadlines = new RequestDeadlines(getVertx(), limits.requestTimeoutSeconds(), maxBodySize);
         connections = new ConnectionGuard(getVertx(), limits);
         // The same router, its body handler refusing multipart bodies without a boundary, and watched by the
         // request deadline.
@@ -72,17 +78,28 @@ public class BusinessHttpServer extends VertxPlatformHttpServer {
         router.route().handler(request -> {
             connections.requestArrived(request);
             UploadFiles.removeWhenAnswered(request);
+            String malformedHead = RequestHeads.problem(request.request());
+            if (malformedHead != null) {
+                JsonHttpErrors.answerAndClose(request.request(), 400, "bad_request", malformedHead);
+                return;
+            }
             deadlines.start(request);
         });
         router.route(configuration.getPath() + "*").subRouter(watchedRouter);
-        router.route().failureHandler(JsonHttpErrors.failureHandler(
-                configuration.getMaxBodySize() == null ? -1 : configuration.getMaxBodySize()));
+        router.route().failureHandler(JsonHttpErrors.failureHandler(maxBodySize));
+        // A path or query that cannot be decoded (a '%' not followed by two hex digits) fails while the router
+        // matches routes, before any handler: Vert.x would answer a plain-text 400.
+        router.errorHandler(400, JsonHttpErrors::undecodableTarget);
     }
 
     @Override
     protected void startServer() throws Exception {
-        server = getVertx().createHttpServer(limits.serverOptions())
-                .connectionHandler(connections::connected)
+        HttpServerOptions options = limits.serverOptions();
+        server = getVertx().createHttpServer(options)
+                .connectionHandler(connection -> {
+                    StrictRequestDecoder.install(connection, options);
+                    connections.connected(connection);
+                })
                 .invalidRequestHandler(JsonHttpErrors::invalidRequest)
                 .requestHandler(router);
         server.listen(configuration.getBindPort(), configuration.getBindHost())

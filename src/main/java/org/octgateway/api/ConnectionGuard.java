@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Connection-level limits of the business port: at most {@code maxConnections} open connections (one more is
  * closed at once), and a header deadline: a connection must deliver a request's headers within
- * {@code headerTimeoutSeconds} of opening, or it is closed (a client trickling its headers byte by byte keeps a
- * connection busy without ever making a request). On a kept-alive connection the next request's headers are due
+ * {@code headerTimeoutSeconds} of opening, or it is answered 408 and closed (a client trickling its headers byte
+ * by byte keeps a connection busy without ever making a request). On a kept-alive connection the next request's headers are due
  * within the idle timeout plus the header timeout after the previous answer: a silent connection is closed by
  * the idle timeout first, exactly as before.
  */
@@ -71,7 +71,8 @@ final class ConnectionGuard {
             if (headerDeadlines.remove(connection, fired)) {
                 LOG.debug("Closed a connection from {}: no complete request headers within {} s",
                         connection.remoteAddress(), seconds);
-                connection.close();
+                JsonHttpErrors.answerAndClose(connection, 408, "request_timeout",
+                        "The request headers did not arrive completely within " + seconds + " seconds.");
             }
         });
         cancel(headerDeadlines.put(connection, timer));

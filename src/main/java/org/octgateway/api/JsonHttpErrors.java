@@ -1,19 +1,29 @@
 package org.octgateway.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -114,10 +124,18 @@ public class JsonHttpErrors implements StartupListener {
             answer(request, 431, "headers_too_large", "The request headers are too large.");
         } else if (cause instanceof TooLongFrameException) {
             answer(request, 400, "bad_request", "A part of the request is too long.");
+        } else if (cause instanceof StrictRequestDecoder.BodyLengthConflict) {
+            answer(request, 400, "bad_request", RequestHeads.BOTH_BODY_LENGTHS);
         } else {
             answer(request, 400, "bad_request",
                     "The request line or a header is malformed (e.g. a control character in a header).");
         }
+    }
+
+    /** The top router's 400 error handler: the request's path or query could not be decoded while matching routes. */
+    static void undecodableTarget(RoutingContext ctx) {
+        answer(ctx.request(), 400, "bad_request",
+                "The request path or query is not valid URL encoding (a '%' must be followed by two hexadecimal digits).");
     }
 
     /**
@@ -138,12 +156,7 @@ public class JsonHttpErrors implements StartupListener {
         if (response.ended() || response.closed() || response.headWritten()) {
             return;
         }
-        String body;
-        try {
-            body = JSON.writeValueAsString(new ApiError(status, code, message).body());
-        } catch (JsonProcessingException e) {
-            body = "{\"status\":\"error\",\"error\":\"" + code + "\"}";
-        }
+        String body = jsonBody(status, code, message);
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (close) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
@@ -153,6 +166,46 @@ public class JsonHttpErrors implements StartupListener {
                 request.connection().close();
             }
         });
+        if (close) {
+            sendNow(request);
+        }
+    }
+
+    /**
+     * Answers on a connection that has no request to answer (its headers never completed), then closes it. Written
+     * straight to the channel: Vert.x knows no request there yet, and nothing else is being written on it.
+     */
+    static void answerAndClose(HttpConnection connection, int status, String code, String message) {
+        if (!(connection instanceof ConnectionBase base)) {
+            connection.close();
+            return;
+        }
+        byte[] body = jsonBody(status, code, message).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        base.channelHandlerContext().writeAndFlush(response).addListener(written -> connection.close());
+    }
+
+    private static String jsonBody(int status, String code, String message) {
+        try {
+            return JSON.writeValueAsString(new ApiError(status, code, message).body());
+        } catch (JsonProcessingException e) {
+            return "{\"status\":\"error\",\"error\":\"" + code + "\"}";
+        }
+    }
+
+    /**
+     * Flushes what was written on the request's connection. Vert.x flushes its writes once the current read is
+     * handled; but when that read fails the connection (a broken chunked body), Vert.x closes it in the same turn and
+     * an answer not yet flushed would be dropped.
+     */
+    private static void sendNow(HttpServerRequest request) {
+        if (request.connection() instanceof ConnectionBase connection) {
+            connection.channelHandlerContext().flush();
+        }
     }
 
     /**
@@ -171,6 +224,10 @@ public class JsonHttpErrors implements StartupListener {
     }
 
     private static String malformedBodyMessage(Throwable failure) {
+        if (failure instanceof StrictRequestDecoder.MalformedChunks) {
+            return "The chunked body is malformed (each chunk starts with its size in hexadecimal, at most 64 bits,"
+                    + " and ends with CRLF).";
+        }
         if (failure instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
             return "The form has too many parts.";
         }

@@ -22,10 +22,13 @@ final class RequestDeadlines {
     private static final String DEADLINE = RequestDeadlines.class.getName();
     private final Vertx vertx;
     private final int seconds;
+    private final long maxBodySize;
 
-    RequestDeadlines(Vertx vertx, int seconds) {
+    /** {@code maxBodySize}: camel.server.maxBodySize, -1 if none. */
+    RequestDeadlines(Vertx vertx, int seconds, long maxBodySize) {
         this.vertx = vertx;
         this.seconds = seconds;
+        this.maxBodySize = maxBodySize;
     }
 
     /** First handler of every request: starts its deadline. */
@@ -86,8 +89,14 @@ final class RequestDeadlines {
         }
 
         void bodyFailed(Throwable failure) {
-            if (JsonHttpErrors.isMalformedBody(failure) && over.compareAndSet(false, true)) {
-                onStop.run();
+            boolean overTheLimit = maxBodySize >= 0 && request.request().bytesRead() > maxBodySize;
+            if (failure instanceof StrictRequestDecoder.MalformedChunks
+                    || JsonHttpErrors.isMalformedBody(failure) && !overTheLimit) {
+                // Answered now, even if the deadline has stopped: the failure has already run the request's end
+                // handlers (which stop it) and, for a broken chunked body, Vert.x closes the connection in this very
+                // turn. The part files cancelled meanwhile fail the request too ("Pipe closed"): answering later
+                // could pick that failure instead of this one. A body over the limit is the body handler's 413.
+                stop();
                 JsonHttpErrors.answerMalformedBody(request.request(), failure);
             }
         }
