@@ -261,6 +261,13 @@ class ManagementPlaneTest extends GatewayTestSupport {
         HttpResponse<String> answer = postJolokia(huge, Map.of());
         assertEquals(413, answer.statusCode(), answer.body());
         assertJsonError(answer, "request_too_large");
+
+        // sent in chunks, without a Content-Length: cut at the limit while it is read
+        HttpResponse<String> chunked = send(HttpRequest.newBuilder(management("/observe/jolokia"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))));
+        assertEquals(413, chunked.statusCode(), chunked.body());
     }
 
     @Test
@@ -271,10 +278,21 @@ class ManagementPlaneTest extends GatewayTestSupport {
         assertJsonError(inConfig, "invalid_request");
         HttpResponse<String> serialized = postJolokia(unknown + ",\"config\":{\"serializeException\":\"true\"}}", Map.of());
         assertEquals(400, serialized.statusCode(), serialized.body());
-        HttpResponse<String> inQuery = send(HttpRequest.newBuilder(management("/observe/jolokia?includeStackTrace=runtime"))
+        HttpResponse<String> inQuery = send(HttpRequest.newBuilder(management("/observe/jolokia?includeStackTrace=runtime&includeStackTrace=false"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(unknown + "}")));
         assertEquals(400, inQuery.statusCode(), inQuery.body());
         assertFalse(inQuery.body().contains("\tat "), inQuery.body());
+        byte[] read = (unknown + "}").getBytes(StandardCharsets.UTF_8);
+        RawHttpClient.Response badQuery;
+        try (RawHttpClient client = new RawHttpClient(peers().managementPort)) {
+            client.head("POST /observe/jolokia?includeStackTrace=%zz HTTP/1.1", "Content-Type: application/json",
+                    "Content-Length: " + read.length, "Connection: close").send(read);
+            badQuery = client.response();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(400, badQuery.status(), badQuery.body());
+        assertEquals("invalid_request", json(badQuery.body()).path("error").asText(), badQuery.body());
 
         // the default: an error without stack trace (Jolokia names the exception type, in the JSON of a 200)
         JsonNode plain = jolokia(unknown + ",\"config\":{\"includeStackTrace\":false}}");

@@ -2,7 +2,7 @@ package org.octgateway.operations;
 
 import java.net.URI;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +50,8 @@ public class JolokiaGuard {
      * Puts the guard in front of Jolokia on the management server, before that server listens. Camel's authentication
      * hook is the one place whose handlers the server mounts before it accepts connections (routes added later, on a
      * started server, would leave a window at startup). Handlers for more specific paths run first there, so the guard
-     * answers before the management credentials are checked; it only refuses or passes on.
+     * answers before the management credentials are checked; it only refuses or passes on. So does the body check: an
+     * unauthenticated client can make the gateway read at most {@link JolokiaRequestCheck#MAX_BODY_BYTES} per request.
      *
      * @param context a CamelContext configured by camel-main but not started yet
      */
@@ -111,8 +112,13 @@ public class JolokiaGuard {
             return;
         }
         Buffer body = ctx.body().buffer();
-        Map<String, String> queryOptions = new HashMap<>();
-        ctx.queryParams().forEach(queryOptions::put);
+        List<Map.Entry<String, String>> queryOptions;
+        try {
+            queryOptions = ctx.queryParams().entries(); // every value: Jolokia may take another than the last
+        } catch (RuntimeException e) { // Vert.x cannot decode it
+            refuse(ctx, new ApiError(400, "invalid_request", "The query string has a malformed percent-encoding."));
+            return;
+        }
         try {
             JolokiaRequestCheck.check(body == null ? null : body.getBytes(), queryOptions);
         } catch (ApiError refused) {

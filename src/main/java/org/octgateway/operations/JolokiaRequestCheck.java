@@ -1,6 +1,7 @@
 package org.octgateway.operations;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,8 +42,8 @@ final class JolokiaRequestCheck {
     }
 
     /** @throws ApiError 400 invalid_request naming what is wrong */
-    static void check(byte[] body, Map<String, String> queryOptions) {
-        queryOptions.forEach((name, value) -> refuseErrorDetails(name, value, "the query string"));
+    static void check(byte[] body, List<Map.Entry<String, String>> queryOptions) {
+        queryOptions.forEach(option -> refuseErrorDetails(option.getKey(), option.getValue(), "the query string"));
         if (body == null || body.length == 0) {
             throw invalid("The request body is empty; send a Jolokia request as a JSON object, or an array of them.");
         }
