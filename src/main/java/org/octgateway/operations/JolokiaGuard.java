@@ -2,16 +2,20 @@ package org.octgateway.operations;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.ext.web.handler.BodyHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
@@ -23,10 +27,15 @@ import org.octgateway.api.ApiError;
  * an Origin (or, lacking one, a Referer) must come from one of {@code gateway.management.allowed-origins}, e.g.
  * hawtio's (403 otherwise). Requests without either (curl, scripts, monitoring agents) are not browser requests and
  * pass; what they may do is limited by jolokia-access.xml and, off loopback, by the management credentials.
+ * It then reads the body (at most {@link JolokiaRequestCheck#MAX_BODY_BYTES}) and refuses with a 400 what Jolokia could
+ * not read as a request ({@link JolokiaRequestCheck}): Camel would answer Jolokia's exception with a 500.
  */
 public class JolokiaGuard {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Set by the guard on a request it passed on; the body check runs for those only. */
+    private static final String BODY_TO_CHECK = JolokiaGuard.class.getName() + ".bodyToCheck";
+    private final BodyHandler bodyReader = BodyHandler.create(false).setBodyLimit(JolokiaRequestCheck.MAX_BODY_BYTES);
     private final Set<String> allowedOrigins;
 
     /** @param allowedOrigins comma-separated origins, e.g. {@code http://localhost:8090,https://hawtio.clinic.example} */
@@ -41,7 +50,8 @@ public class JolokiaGuard {
      * Puts the guard in front of Jolokia on the management server, before that server listens. Camel's authentication
      * hook is the one place whose handlers the server mounts before it accepts connections (routes added later, on a
      * started server, would leave a window at startup). Handlers for more specific paths run first there, so the guard
-     * answers before the management credentials are checked; it only refuses or passes on.
+     * answers before the management credentials are checked; it only refuses or passes on. So does the body check: an
+     * unauthenticated client can make the gateway read at most {@link JolokiaRequestCheck#MAX_BODY_BYTES} per request.
      *
      * @param context a CamelContext configured by camel-main but not started yet
      */
@@ -51,18 +61,25 @@ public class JolokiaGuard {
             return; // no management server, or no Jolokia on it
         }
         String jolokiaPath = server.getJolokiaPath();
+        AuthenticationConfig handlers = server.getConfiguration().getAuthenticationConfig();
+        // Vert.x mounts these by the number of '/' in their paths, most first: the guard (path/*, Jolokia's own route
+        // path) reads the body after its checks, then the body check (path*) sees the whole body.
+        handlers.getEntries().add(handlerFor(jolokiaPath + "/*", this::check));
+        handlers.getEntries().add(handlerFor(jolokiaPath + "*", JolokiaGuard::checkBody));
+        handlers.setEnabled(true);
+    }
+
+    private static AuthenticationConfig.AuthenticationConfigEntry handlerFor(String path, AuthenticationHandler handler) {
         AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
-        entry.setPath(jolokiaPath + "*");
+        entry.setPath(path);
         entry.setAuthenticationProviderFactory(vertx -> null); // the guard checks no credentials
         entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
             @Override
             public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T unused) {
-                return JolokiaGuard.this::check;
+                return handler;
             }
         });
-        AuthenticationConfig handlers = server.getConfiguration().getAuthenticationConfig();
-        handlers.getEntries().add(entry);
-        handlers.setEnabled(true);
+        return entry;
     }
 
     private void check(RoutingContext ctx) {
@@ -78,7 +95,47 @@ public class JolokiaGuard {
                     + " may not use Jolokia; allowed origins are set in gateway.management.allowed-origins."));
             return;
         }
+        long declaredLength = declaredLength(ctx);
+        if (declaredLength > JolokiaRequestCheck.MAX_BODY_BYTES) {
+            refuse(ctx, JolokiaRequestCheck.tooLarge()); // refused before it is read
+            return;
+        }
+        // Jolokia's route reads the body too, unless a body handler already did: this one, bounded, does it first
+        ctx.put(BODY_TO_CHECK, Boolean.TRUE);
+        bodyReader.handle(ctx);
+    }
+
+    /** Refuses a body Jolokia could not read (Camel would answer its exception with a 500), else passes it on. */
+    private static void checkBody(RoutingContext ctx) {
+        if (ctx.remove(BODY_TO_CHECK) == null) {
+            ctx.next(); // not a request the guard passed to Jolokia's route (e.g. /observe/jolokiaX: no such route)
+            return;
+        }
+        Buffer body = ctx.body().buffer();
+        List<Map.Entry<String, String>> queryOptions;
+        try {
+            queryOptions = ctx.queryParams().entries(); // every value: Jolokia may take another than the last
+        } catch (RuntimeException e) { // Vert.x cannot decode it
+            refuse(ctx, new ApiError(400, "invalid_request", "The query string has a malformed percent-encoding."));
+            return;
+        }
+        try {
+            JolokiaRequestCheck.check(body == null ? null : body.getBytes(), queryOptions);
+        } catch (ApiError refused) {
+            refuse(ctx, refused);
+            return;
+        }
         ctx.next();
+    }
+
+    /** The Content-Length the client declared, -1 if none (chunked) or unreadable (Vert.x refuses that itself). */
+    private static long declaredLength(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The origin of the page that sent the request: its Origin header, else its Referer's; null if neither. */
