@@ -2,12 +2,17 @@ package org.octgateway.api;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * A request the gateway refuses, with the HTTP status and the JSON error it answers:
  * {@code {"status":"error","error":<code>,"message":<plain words>}}.
  * Thrown by validation and answered by the {@code rest-errors} route configuration.
  */
 public class ApiError extends RuntimeException {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int httpStatus;
     private final String code;
@@ -40,6 +45,15 @@ public class ApiError extends RuntimeException {
     /** The JSON error body: {@code {"status":"error","error":<code>,"message":<plain words>}}. */
     public Answers.Error body() {
         return new Answers.Error("error", code, getMessage());
+    }
+
+    /** {@link #body()} as JSON text: what every refusal answers, whichever layer refuses. */
+    public String json() {
+        try {
+            return JSON.writeValueAsString(body());
+        } catch (JsonProcessingException e) {
+            return "{\"status\":\"error\",\"error\":\"" + code + "\"}"; // codes are plain ASCII words
+        }
     }
 
     public static ApiError missingHeader(String header) {

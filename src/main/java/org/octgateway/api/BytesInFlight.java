@@ -1,5 +1,7 @@
 package org.octgateway.api;
 
+import java.util.Map;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vertx.core.Handler;
@@ -89,6 +91,6 @@ public class BytesInFlight implements Handler<RoutingContext> {
         }
         JsonAnswers.send(ctx, new ApiError(503, "busy", "The gateway is receiving as many request bodies as it holds at"
                 + " once (" + maxBytesInFlight + " bytes); nothing was accepted. Try again in " + RETRY_AFTER_SECONDS
-                + " seconds."), "Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+                + " seconds.", Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))));
     }
 }

@@ -1,7 +1,5 @@
 package org.octgateway.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.slf4j.Logger;
@@ -16,7 +14,6 @@ public class ErrorResponses extends RouteConfigurationBuilder {
 
     public static final String REST_ERRORS = "rest-errors";
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void configuration() {
@@ -37,11 +34,11 @@ public class ErrorResponses extends RouteConfigurationBuilder {
     }
 
     /** Writes the JSON error answer for {@code error} onto the exchange. */
-    public static void answer(Exchange exchange, ApiError error) throws JsonProcessingException {
+    public static void answer(Exchange exchange, ApiError error) {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, error.httpStatus());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         error.responseHeaders().forEach(exchange.getMessage()::setHeader);
-        exchange.getMessage().setBody(JSON.writeValueAsString(error.body()));
+        exchange.getMessage().setBody(error.json());
     }
 }

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -43,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public class JsonHttpErrors implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonHttpErrors.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final int businessPort;
     private final BooleanSupplier shuttingDown;
     private final AtomicBoolean installed = new AtomicBoolean();
@@ -190,11 +187,7 @@ public class JsonHttpErrors implements StartupListener {
     }
 
     private static String jsonBody(int status, String code, String message) {
-        try {
-            return JSON.writeValueAsString(new ApiError(status, code, message).body());
-        } catch (JsonProcessingException e) {
-            return "{\"status\":\"error\",\"error\":\"" + code + "\"}";
-        }
+        return new ApiError(status, code, message).json();
     }
 
     /**

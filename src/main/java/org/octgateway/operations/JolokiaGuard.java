@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -20,6 +18,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.octgateway.api.ApiError;
+import org.octgateway.api.JsonAnswers;
 
 /**
  * Stands before Jolokia on the management port and keeps web pages from driving it through an operator's browser:
@@ -32,7 +31,6 @@ import org.octgateway.api.ApiError;
  */
 public class JolokiaGuard {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Set by the guard on a request it passed on; the body check runs for those only. */
     private static final String BODY_TO_CHECK = JolokiaGuard.class.getName() + ".bodyToCheck";
     private final BodyHandler bodyReader = BodyHandler.create(false).setBodyLimit(JolokiaRequestCheck.MAX_BODY_BYTES);
@@ -164,12 +162,6 @@ public class JolokiaGuard {
     }
 
     private static void refuse(RoutingContext ctx, ApiError error) {
-        String body;
-        try {
-            body = JSON.writeValueAsString(error.body());
-        } catch (JsonProcessingException e) {
-            body = "{\"status\":\"error\",\"error\":\"" + error.code() + "\"}";
-        }
-        ctx.response().setStatusCode(error.httpStatus()).putHeader("Content-Type", "application/json").end(body);
+        JsonAnswers.send(ctx, error);
     }
 }
