@@ -47,7 +47,7 @@ class BytesInFlightTest extends GatewayTestSupport {
     void anUploadThatDoesNotFitNextToOneBeingReceivedIsBusyUntilThatOneEnds() throws Exception {
         Multipart slow = new Multipart().file("image", "slow.png", "image/png", Arrays.copyOf(TestImages.png(1), 200_000));
         byte[] slowBody = slow.bytes();
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             // 200 KB announced and half sent: counted in full from the start
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + slow.contentType(),
                     "Content-Length: " + slowBody.length, "Webhook-Url: " + webhookUrl(HOOK));
@@ -65,7 +65,7 @@ class BytesInFlightTest extends GatewayTestSupport {
             assertEquals(200, get("/ping").statusCode());
 
             client.send(Arrays.copyOfRange(slowBody, 100_000, slowBody.length));
-            assertEquals(200, client.response().status());
+            assertEquals(200, client.answer().status());
         }
         accepted(upload(150_000, 4));
     }
@@ -74,7 +74,7 @@ class BytesInFlightTest extends GatewayTestSupport {
     void aChunkedUploadCountsAsTheLargestBodyTheServerTakes() throws Exception {
         Multipart slow = new Multipart().file("image", "slow.png", "image/png", Arrays.copyOf(TestImages.png(5), 100_000));
         byte[] slowBody = slow.bytes();
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + slow.contentType(),
                     "Transfer-Encoding: chunked", "Webhook-Url: " + webhookUrl(HOOK));
             client.chunk(Arrays.copyOf(slowBody, 10_000));
@@ -85,7 +85,7 @@ class BytesInFlightTest extends GatewayTestSupport {
                     .until(() -> upload(100_000, 6).statusCode() == 503);
 
             client.chunk(Arrays.copyOfRange(slowBody, 10_000, slowBody.length)).lastChunk();
-            assertEquals(200, client.response().status());
+            assertEquals(200, client.answer().status());
         }
         accepted(upload(100_000, 7));
     }
@@ -94,7 +94,7 @@ class BytesInFlightTest extends GatewayTestSupport {
     void aClientThatHangsUpGivesItsShareBack() throws Exception {
         Multipart slow = new Multipart().file("image", "slow.png", "image/png", Arrays.copyOf(TestImages.png(8), 200_000));
         byte[] slowBody = slow.bytes();
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + slow.contentType(),
                     "Content-Length: " + slowBody.length, "Webhook-Url: " + webhookUrl(HOOK));
             client.send(Arrays.copyOf(slowBody, 50_000));

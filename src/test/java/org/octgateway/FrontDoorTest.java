@@ -101,7 +101,7 @@ class FrontDoorTest extends GatewayTestSupport {
     @MethodSource("malformedRequests")
     void malformedRequestIsAnsweredWithItsJsonError(String what, int status, byte[] request) throws IOException {
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
-            RawConnection.Answer answer = connection.send(request).answer(PROMPTLY);
+            RawConnection.Response answer = connection.send(request).answer(PROMPTLY);
 
             assertJsonError(status, answer);
         }
@@ -113,10 +113,10 @@ class FrontDoorTest extends GatewayTestSupport {
         // Content-Length would see the rest as another request. The gateway must not accept it either way.
         byte[] form = (parts(1) + "--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(chunk(form));
+        body.writeBytes(RawConnection.chunked(form));
         body.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
-            RawConnection.Answer answer = connection.send(request("POST /invocations", multipartHeaders()
+            RawConnection.Response answer = connection.send(request("POST /invocations", multipartHeaders()
                     + "Content-Length: " + form.length + "\r\nTransfer-Encoding: chunked\r\n", null))
                     .send(body.toByteArray())
                     .answer(PROMPTLY);
@@ -132,8 +132,8 @@ class FrontDoorTest extends GatewayTestSupport {
     void brokenChunkedBodyIsAnswered400AndTheConnectionCloses() throws IOException {
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
             connection.send(request("POST /invocations", multipartHeaders() + "Transfer-Encoding: chunked\r\n", null));
-            connection.send(chunk(parts(1).getBytes(StandardCharsets.ISO_8859_1)));
-            RawConnection.Answer answer = connection.send("not-a-size\r\nxx\r\n").answer(PROMPTLY);
+            connection.chunk(parts(1).getBytes(StandardCharsets.ISO_8859_1));
+            RawConnection.Response answer = connection.send("not-a-size\r\nxx\r\n").answer(PROMPTLY);
 
             assertJsonError(400, answer);
             assertTrue(answer.body().contains("chunked body is malformed"), answer.body());
@@ -150,12 +150,12 @@ class FrontDoorTest extends GatewayTestSupport {
                     + "\r\n\r\n");
             String partHead = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"big.png\"\r\n"
                     + "Content-Type: image/png\r\n\r\n";
-            connection.send(chunk(partHead.getBytes(StandardCharsets.ISO_8859_1)));
+            connection.chunk(partHead.getBytes(StandardCharsets.ISO_8859_1));
             byte[] tenKiB = new byte[10_240];
-            RawConnection.Answer answer = null;
+            RawConnection.Response answer = null;
             try {
                 for (int sent = 0; sent < MAX_BODY_SIZE * 2; sent += tenKiB.length) {
-                    connection.send(chunk(tenKiB));
+                    connection.chunk(tenKiB);
                 }
             } catch (java.io.UncheckedIOException closedWhileSending) {
                 // the gateway may answer and close while the client is still sending: the answer is still there
@@ -172,7 +172,7 @@ class FrontDoorTest extends GatewayTestSupport {
                 + "Content-Type: image/png\r\n\r\n" + "x".repeat(1_000);
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
             long start = System.nanoTime();
-            RawConnection.Answer answer = connection.send(request("POST /invocations", multipartHeaders(), body))
+            RawConnection.Response answer = connection.send(request("POST /invocations", multipartHeaders(), body))
                     .answer(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS + 5));
 
             assertJsonError(400, answer);
@@ -189,7 +189,7 @@ class FrontDoorTest extends GatewayTestSupport {
             connection.send("POST /invocations HTTP/1.1\r\nHost: localhost\r\n" + multipartHeaders()
                     + "Content-Length: 50000\r\n\r\n--" + BOUNDARY + "\r\n");
             // a byte every 300 ms: never idle long enough for the idle timeout, never done
-            RawConnection.Answer answer = trickleUntilAnswered(connection, "Content-Disposition: form-data; name=\"image\"");
+            RawConnection.Response answer = trickleUntilAnswered(connection, "Content-Disposition: form-data; name=\"image\"");
 
             assertJsonError(408, answer);
             double took = secondsSince(start);
@@ -203,7 +203,7 @@ class FrontDoorTest extends GatewayTestSupport {
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
             long start = System.nanoTime();
             connection.send("GET /ping HTTP/1.1\r\nHost: localhost\r\n");
-            RawConnection.Answer answer = trickleUntilAnswered(connection, "X-Slow: s");
+            RawConnection.Response answer = trickleUntilAnswered(connection, "X-Slow: s");
 
             double took = secondsSince(start);
             assertJsonError(408, answer);
@@ -246,7 +246,7 @@ class FrontDoorTest extends GatewayTestSupport {
             connection.send(("POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + form.contentType()
                     + "\r\nWebhook-Url: " + webhookUrl("/hooks/front") + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
-            RawConnection.Answer answer = connection.send(body).answer(PROMPTLY);
+            RawConnection.Response answer = connection.send(body).answer(PROMPTLY);
 
             assertEquals(200, answer.status(), answer.body());
             String uuid = json(answer.body()).path("request_uuid").asText();
@@ -275,13 +275,13 @@ class FrontDoorTest extends GatewayTestSupport {
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    private RawConnection.Answer ping() throws IOException {
+    private RawConnection.Response ping() throws IOException {
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
             return connection.send("GET /ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").answer(PROMPTLY);
         }
     }
 
-    private static void assertJsonError(int status, RawConnection.Answer answer) {
+    private static void assertJsonError(int status, RawConnection.Response answer) {
         assertEquals(status, answer.status(), answer.body());
         assertEquals("application/json", answer.header("Content-Type"), answer.body());
         JsonNode body = json(answer.body());
@@ -324,15 +324,7 @@ class FrontDoorTest extends GatewayTestSupport {
         return parts.toString();
     }
 
-    private static byte[] chunk(byte[] data) {
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        chunk.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        chunk.writeBytes(data);
-        chunk.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        return chunk.toByteArray();
-    }
-
-    private static RawConnection.Answer trickleUntilAnswered(RawConnection connection, String text) throws Exception {
+    private static RawConnection.Response trickleUntilAnswered(RawConnection connection, String text) throws Exception {
         java.util.concurrent.ExecutorService trickler = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             trickler.submit(() -> {

@@ -283,11 +283,11 @@ class ManagementPlaneTest extends GatewayTestSupport {
         assertEquals(400, inQuery.statusCode(), inQuery.body());
         assertFalse(inQuery.body().contains("\tat "), inQuery.body());
         byte[] read = (unknown + "}").getBytes(StandardCharsets.UTF_8);
-        RawHttpClient.Response badQuery;
-        try (RawHttpClient client = new RawHttpClient(peers().managementPort)) {
+        RawConnection.Response badQuery;
+        try (RawConnection client = new RawConnection(peers().managementPort)) {
             client.head("POST /observe/jolokia?includeStackTrace=%zz HTTP/1.1", "Content-Type: application/json",
                     "Content-Length: " + read.length, "Connection: close").send(read);
-            badQuery = client.response();
+            badQuery = client.answer();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

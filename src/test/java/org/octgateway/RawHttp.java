@@ -3,21 +3,18 @@ package org.octgateway;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain {@link Socket}, so a test controls every byte a client sends (bad header bytes, broken
+ * One-shot HTTP/1.1 exchanges over a {@link RawConnection}, so a test controls every byte a client sends (bad header bytes, broken
  * multipart, lying Content-Length, chunked bodies, bodies that never end) and sees exactly what comes back, with a
  * deadline: a server that does not answer in time is a failure ("no hang"), not a stuck test.
  */
@@ -134,10 +131,8 @@ final class RawHttp {
                     .getBytes(StandardCharsets.US_ASCII));
             if (chunked) {
                 for (int offset = 0; offset < body.length; offset += declaredChunkSize) {
-                    int size = Math.min(declaredChunkSize, body.length - offset);
-                    out.writeBytes((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(body, offset, size);
-                    out.writeBytes(CRLF);
+                    out.writeBytes(RawConnection.chunked(
+                            Arrays.copyOfRange(body, offset, Math.min(body.length, offset + declaredChunkSize))));
                 }
                 if (!incomplete) {
                     out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -181,28 +176,23 @@ final class RawHttp {
      * Sends {@code request} to 127.0.0.1:{@code port} (on a second thread, so a server that answers before reading
      * the whole body is heard) and reads one answer within {@code deadline}.
      */
-    static Response exchange(int port, Request request, Duration deadline) throws IOException {
+    static Response exchange(int port, Request request, Duration deadline) {
         long start = System.nanoTime();
-        long end = start + deadline.toNanos();
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) Math.min(deadline.toMillis(), 5000));
+        try (RawConnection connection = new RawConnection(port, Duration.ofMillis(Math.min(deadline.toMillis(), 5000)))) {
             byte[] bytes = request.bytes();
             Thread writer = new Thread(() -> {
                 try {
-                    OutputStream out = socket.getOutputStream();
-                    for (int offset = 0; offset < bytes.length; offset += 64 * 1024) {
-                        out.write(bytes, offset, Math.min(64 * 1024, bytes.length - offset));
-                    }
-                    out.flush();
-                } catch (IOException ignored) {
+                    connection.send(bytes);
+                } catch (UncheckedIOException ignored) {
                     // The server may answer and close before it has read everything (413, 431): that is allowed.
                 }
             }, "raw-http-writer");
             writer.setDaemon(true);
             writer.start();
-            Reader reader = new Reader(socket, end);
             try {
-                return reader.readResponse(start);
+                RawConnection.Response answer = connection.answer(deadline.minusNanos(System.nanoTime() - start));
+                return new Response(answer.status(), answer.headers(), answer.body(),
+                        Duration.ofNanos(System.nanoTime() - start).toMillis());
             } catch (SocketTimeoutException e) {
                 throw new NoAnswer("no answer within " + deadline.toSeconds() + " s");
             } catch (EOFException e) {
@@ -210,138 +200,6 @@ final class RawHttp {
             } catch (IOException e) {
                 throw new NoAnswer("the connection failed without an answer: " + e);
             }
-        }
-    }
-
-    /** Reads one HTTP/1.1 response, each read bounded by what is left of the deadline. */
-    private static final class Reader {
-        private final Socket socket;
-        private final InputStream in;
-        private final long end;
-
-        Reader(Socket socket, long end) throws IOException {
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.end = end;
-        }
-
-        Response readResponse(long start) throws IOException {
-            while (true) {
-                List<String> head = readHead();
-                String[] statusLine = head.get(0).split(" ", 3);
-                if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
-                    throw new IOException("not an HTTP status line: " + head.get(0));
-                }
-                int status = Integer.parseInt(statusLine[1].trim());
-                Map<String, String> headers = new LinkedHashMap<>();
-                for (String line : head.subList(1, head.size())) {
-                    int colon = line.indexOf(':');
-                    if (colon > 0) {
-                        headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-                    }
-                }
-                if (status == 100) {
-                    continue; // 100 Continue: the real answer follows
-                }
-                byte[] body = readBody(headers);
-                return new Response(status, headers, new String(body, StandardCharsets.UTF_8),
-                        Duration.ofNanos(System.nanoTime() - start).toMillis());
-            }
-        }
-
-        private List<String> readHead() throws IOException {
-            List<String> lines = new ArrayList<>();
-            while (true) {
-                String line = readLine();
-                if (line == null) {
-                    throw new EOFException(lines.isEmpty() ? "without an answer" : "in the middle of the answer's headers");
-                }
-                if (line.isEmpty()) {
-                    if (lines.isEmpty()) {
-                        continue;
-                    }
-                    return lines;
-                }
-                lines.add(line);
-            }
-        }
-
-        private String readLine() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            while (true) {
-                int b = read();
-                if (b < 0) {
-                    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-                }
-                if (b == '\n') {
-                    String text = line.toString(StandardCharsets.ISO_8859_1);
-                    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-                }
-                line.write(b);
-                if (line.size() > 1 << 20) {
-                    throw new IOException("answer line over 1 MB");
-                }
-            }
-        }
-
-        private byte[] readBody(Map<String, String> headers) throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
-                while (true) {
-                    String sizeLine = readLine();
-                    if (sizeLine == null) {
-                        throw new EOFException("in the middle of a chunked answer");
-                    }
-                    int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
-                    if (size == 0) {
-                        readLine();
-                        return body.toByteArray();
-                    }
-                    copy(body, size);
-                    readLine();
-                }
-            }
-            String length = headers.get("content-length");
-            if (length != null) {
-                copy(body, Integer.parseInt(length.trim()));
-                return body.toByteArray();
-            }
-            int b;
-            while ((b = read()) >= 0) { // Connection: close — the body ends with the connection
-                body.write(b);
-            }
-            return body.toByteArray();
-        }
-
-        private void copy(ByteArrayOutputStream body, int size) throws IOException {
-            for (int i = 0; i < size; i++) {
-                int b = read();
-                if (b < 0) {
-                    throw new EOFException("after " + i + " of " + size + " body bytes");
-                }
-                body.write(b);
-            }
-        }
-
-        private final byte[] buffer = new byte[8192];
-        private int position;
-        private int limit;
-
-        private int read() throws IOException {
-            if (position == limit) {
-                long left = Duration.ofNanos(end - System.nanoTime()).toMillis();
-                if (left <= 0) {
-                    throw new SocketTimeoutException();
-                }
-                socket.setSoTimeout((int) left);
-                limit = in.read(buffer);
-                position = 0;
-                if (limit < 0) {
-                    limit = 0;
-                    return -1;
-                }
-            }
-            return buffer[position++] & 0xFF;
         }
     }
 }

@@ -76,7 +76,7 @@ class UploadFilesTest extends GatewayTestSupport {
         Multipart form = new Multipart().file("image", "scan.png", "image/png", image);
         byte[] body = form.bytes();
 
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + form.contentType(),
                     "Content-Length: " + body.length, "Webhook-Url: " + webhookUrl(HOOK));
             client.send(Arrays.copyOf(body, 100_000));
@@ -84,7 +84,7 @@ class UploadFilesTest extends GatewayTestSupport {
             await().atMost(Duration.ofSeconds(10)).until(() -> partFiles().size() == 1);
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(uploadDir())));
             client.send(Arrays.copyOfRange(body, 100_000, body.length));
-            RawHttpClient.Response answer = client.response();
+            RawConnection.Response answer = client.answer();
             assertEquals(200, answer.status(), answer.body());
         }
     }
@@ -157,14 +157,14 @@ class UploadFilesTest extends GatewayTestSupport {
             form.file("part" + i, "p" + i + ".png", "image/png", Arrays.copyOf(TestImages.png(i), 10_000));
         }
         byte[] body = form.bytes();
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + form.contentType(),
                     "Transfer-Encoding: chunked", "Webhook-Url: " + webhookUrl(HOOK));
             for (int offset = 0; offset < body.length; offset += 8_192) {
                 client.chunk(Arrays.copyOfRange(body, offset, Math.min(body.length, offset + 8_192)));
             }
             client.lastChunk();
-            RawHttpClient.Response answer = client.response();
+            RawConnection.Response answer = client.answer();
             assertEquals(413, answer.status(), answer.body());
         }
     }
@@ -173,7 +173,7 @@ class UploadFilesTest extends GatewayTestSupport {
     void aClientThatHangsUpHalfWayLeavesNoPartFile() throws Exception {
         Multipart form = new Multipart().file("image", "scan.png", "image/png", Arrays.copyOf(TestImages.png(12), 150_000));
         byte[] body = form.bytes();
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + form.contentType(),
                     "Content-Length: " + body.length, "Webhook-Url: " + webhookUrl(HOOK));
             client.send(Arrays.copyOf(body, 90_000));
@@ -186,11 +186,11 @@ class UploadFilesTest extends GatewayTestSupport {
         // The body ends in the middle of the part: no closing boundary will ever come.
         Multipart form = new Multipart().file("image", "scan.png", "image/png", Arrays.copyOf(TestImages.png(13), 50_000));
         byte[] truncated = Arrays.copyOf(form.bytes(), 40_000);
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + form.contentType(),
                     "Content-Length: " + truncated.length, "Webhook-Url: " + webhookUrl(HOOK));
             client.send(truncated);
-            RawHttpClient.Response answer = client.response();
+            RawConnection.Response answer = client.answer();
             assertEquals(400, answer.status(), answer.body());
             JsonNode error = json(answer.body());
             assertEquals("invalid_request", error.path("error").asText(), answer.body());
@@ -202,7 +202,7 @@ class UploadFilesTest extends GatewayTestSupport {
     void aFormThatNeverEndsLeavesNoPartFileWhenTheClientGivesUp() throws Exception {
         Multipart form = new Multipart().file("image", "scan.png", "image/png", Arrays.copyOf(TestImages.png(14), 50_000));
         byte[] truncated = Arrays.copyOf(form.bytes(), 40_000);
-        try (RawHttpClient client = new RawHttpClient(peers().httpPort)) {
+        try (RawConnection client = new RawConnection(peers().httpPort)) {
             client.head("POST /invocations HTTP/1.1", "Content-Type: " + form.contentType(),
                     "Content-Length: " + truncated.length, "Webhook-Url: " + webhookUrl(HOOK));
             client.send(truncated);
