@@ -1,7 +1,6 @@
 package org.octgateway.api;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.Unpooled;
@@ -25,9 +24,6 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,28 +34,18 @@ import org.slf4j.LoggerFactory;
  * when the REST routes have already stopped). Every one is {@code {"status":"error","error":..,"message":..}},
  * never Vert.x's plain text or HTML.
  */
-public class JsonHttpErrors implements StartupListener {
+public class JsonHttpErrors extends BusinessRouterSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonHttpErrors.class);
-    private final int businessPort;
     private final BooleanSupplier shuttingDown;
-    private final AtomicBoolean installed = new AtomicBoolean();
 
     public JsonHttpErrors(int businessPort, BooleanSupplier shuttingDown) {
-        this.businessPort = businessPort;
+        super(businessPort);
         this.shuttingDown = shuttingDown;
     }
 
     @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-    }
-
-    @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(businessPort));
-        if (router == null || !installed.compareAndSet(false, true)) {
-            return; // no business server, or already installed (this is called again when routes start later)
-        }
+    void install(Router router) {
         // During shutdown the REST routes are gone before the HTTP server is: say 503, not 404, meanwhile.
         router.route().last().handler(ctx -> {
             if (shuttingDown.getAsBoolean()) {

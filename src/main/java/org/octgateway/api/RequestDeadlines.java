@@ -116,7 +116,12 @@ final class RequestDeadlines {
                 return; // the body is complete and a route reads it itself; its answer comes from there
             }
             // answered: the parts written to disk so far go
-            request.cancelAndCleanupFileUploads();
+            try {
+                request.cancelAndCleanupFileUploads();
+            } catch (IllegalStateException fileAlreadyClosed) {
+                // Vert.x stops at a part whose file closed meanwhile ("File handle is closed"); the end handlers of
+                // UploadFiles and UploadFileCleanup delete every part file all the same
+            }
         }
     }
 }
