@@ -204,12 +204,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         WebhookAddressPolicy webhookAddressPolicy = new WebhookAddressPolicy(webhookAllowedHosts, webhookAllowedSubnets,
                 demoEnabled ? serverPort : -1);
         registry.bind("requestValidator", new RequestValidator(webhookAddressPolicy));
-        registry.bind("authentication", new Authentication(callers()));
+        Authentication authentication = new Authentication(callers());
+        registry.bind("authentication", authentication);
         CallerBacklog callerBacklog = callerBacklog(camelContext, connectionFactory, json);
         Acceptance acceptance = new Acceptance(jobQueue, queueHealth, metrics, json, callerBacklog);
         registry.bind("acceptance", acceptance);
         registry.bind("jobSteps", new JobSteps(json, inferenceUrl, metrics));
-        bindUploadsAndSpool(camelContext);
+        bindUploadsAndSpool(camelContext, authentication);
 
         registry.bind("webhookDelivery", new WebhookDelivery(new WebhookSigner(webhookSecret), metrics, webhookMaxAttempts,
                 RetrySchedule.parse(webhookRetrySchedule, Duration.ofMillis(webhookMaxRetryAfterMs))));
@@ -276,12 +277,14 @@ public class GatewayConfiguration implements CamelConfiguration {
     /**
      * Where image bytes wait on disk, owner-only and emptied at startup: upload parts (the HTTP server streams them
      * to camel.server.fileUploadDirectory) and the images of the jobs the workers hold (spool); and the limit on
-     * request bodies in flight, with the clean-up of part files, ahead of the REST routes.
+     * request bodies in flight (known callers' only, with API keys set), with the clean-up of part files, ahead of
+     * the REST routes.
      */
-    private void bindUploadsAndSpool(CamelContext camelContext) throws Exception {
+    private void bindUploadsAndSpool(CamelContext camelContext, Authentication authentication) throws Exception {
         PrivateDirectory.prepare(Path.of(uploadDirectory));
         camelContext.getRegistry().bind("jobSpool", new JobSpool(PrivateDirectory.prepare(Path.of(dataDir, "spool"))));
-        camelContext.addStartupListener(new UploadGuards(serverPort, new BytesInFlight(maxBytesInFlight, maxBodySize), maxBodySize));
+        camelContext.addStartupListener(new UploadGuards(serverPort, authentication,
+                new BytesInFlight(maxBytesInFlight, maxBodySize), maxBodySize));
     }
 
     /**

@@ -62,6 +62,27 @@ class ApiKeyAuthenticationTest extends GatewayTestSupport {
     }
 
     @Test
+    void anUnknownCallersUploadIsRefusedBeforeItsBodyIsSent() throws Exception {
+        // 60 MB announced, not a byte of it sent: the 401 must not wait for the body (nor count it in flight)
+        for (String credentials : List.of("X-API-Key: not-a-key-of-anyone-here", "Authorization: Bearer " + EAST_KEY + "x",
+                "X-Nothing: no key at all")) {
+            try (RawConnection connection = new RawConnection(peers().httpPort)) {
+                connection.head("POST /invocations HTTP/1.1", credentials, "Webhook-Url: " + webhookUrl(HOOK),
+                        "Content-Type: multipart/form-data; boundary=b", "Content-Length: 60000000");
+                RawConnection.Response answer = connection.answer(java.time.Duration.ofSeconds(5));
+                assertEquals(401, answer.status(), credentials + ": " + answer.body());
+                assertEquals("Bearer", answer.header("WWW-Authenticate"), credentials);
+                assertEquals("unauthorized", json(answer.body()).path("error").asText(), answer.body());
+            }
+        }
+    }
+
+    @Test
+    void aKnownCallersUploadIsReadAsBefore() {
+        accepted(uploadWith(Map.of("X-API-Key", LAB_KEY)));
+    }
+
+    @Test
     void anUploadWithoutAKeyIsRefusedWith401AndNothingIsQueued() {
         assertUnauthorized(uploadWith(Map.of()));
         assertUnauthorized(uploadWith(Map.of("Authorization", "Basic " + EAST_KEY)));

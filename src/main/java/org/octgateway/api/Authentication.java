@@ -2,6 +2,9 @@ package org.octgateway.api;
 
 import java.util.Map;
 
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -22,6 +25,8 @@ public class Authentication {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
     private static final String BEARER = "bearer ";
+    /** Where the demo peers are served (DemoRoutes): the gateway calls them itself, without a key. */
+    private static final String DEMO_PEERS_PATH = "/demo/";
 
     private final ApiKeys apiKeys;
 
@@ -32,22 +37,49 @@ public class Authentication {
     /** Leaves the caller's name in {@link #CALLER}, or refuses the request with 401. */
     public void authenticate(Exchange exchange) {
         Message message = exchange.getMessage();
-        String presented = presentedKey(message.getHeader(AUTHORIZATION, String.class), message.getHeader(API_KEY, String.class));
+        String authorization = message.getHeader(AUTHORIZATION, String.class);
+        String apiKey = message.getHeader(API_KEY, String.class);
         message.removeHeader(AUTHORIZATION);
         message.removeHeader(API_KEY);
+        exchange.setProperty(CALLER, callerOf(authorization, apiKey));
+    }
+
+    /**
+     * The same check on the HTTP server, before a request's body is read: an unknown caller's upload takes no disk
+     * and none of the bytes in flight ({@link BytesInFlight}) that known callers' uploads need. Every request with a
+     * body is checked, but those to the demo peers (the gateway's own calls; they answer this machine only).
+     */
+    Handler<RoutingContext> beforeTheBody() {
+        return ctx -> {
+            HttpServerRequest request = ctx.request();
+            if (apiKeys.isEmpty() || !BytesInFlight.hasBody(request) || request.path().startsWith(DEMO_PEERS_PATH)) {
+                ctx.next();
+                return;
+            }
+            try {
+                callerOf(request.getHeader(AUTHORIZATION), request.getHeader(API_KEY));
+            } catch (ApiError refused) {
+                JsonAnswers.refuseUnread(ctx, refused);
+                return;
+            }
+            ctx.next();
+        };
+    }
+
+    /** The caller whose key these headers present, {@link ApiKeys#ANONYMOUS} without keys configured, or a 401. */
+    String callerOf(String authorization, String apiKey) {
         if (apiKeys.isEmpty()) {
-            exchange.setProperty(CALLER, ApiKeys.ANONYMOUS);
-            return;
+            return ApiKeys.ANONYMOUS;
         }
+        String presented = presentedKey(authorization, apiKey);
         if (presented == null) {
             LOG.debug("Refused a request without an API key");
             throw unauthorized("An API key is required: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.");
         }
-        String caller = apiKeys.callerFor(presented).orElseThrow(() -> {
+        return apiKeys.callerFor(presented).orElseThrow(() -> {
             LOG.debug("Refused a request with an unknown API key");
             return unauthorized("The API key is not valid.");
         });
-        exchange.setProperty(CALLER, caller);
     }
 
     /** The key of a Bearer Authorization header, else of X-API-Key; null when neither carries one. */

@@ -83,14 +83,14 @@ public class BytesInFlight implements Handler<RoutingContext> {
     }
 
     private void refuse(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        if (!request.isEnded()) {
-            // Drop the body as it arrives: answering without reading it would make many clients see a reset.
-            request.handler(ignored -> { });
-            request.resume();
-        }
-        JsonAnswers.send(ctx, new ApiError(503, "busy", "The gateway is receiving as many request bodies as it holds at"
-                + " once (" + maxBytesInFlight + " bytes); nothing was accepted. Try again in " + RETRY_AFTER_SECONDS
-                + " seconds.", Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))));
+        JsonAnswers.refuseUnread(ctx, new ApiError(503, "busy", "The gateway is receiving as many request bodies as it"
+                + " holds at once (" + maxBytesInFlight + " bytes); nothing was accepted. Try again in "
+                + RETRY_AFTER_SECONDS + " seconds.", Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))));
+    }
+
+    /** Whether the request announces a body (a Content-Length above 0, or a Transfer-Encoding). */
+    static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
+        return length != null ? !length.strip().equals("0") : request.headers().contains("Transfer-Encoding");
     }
 }

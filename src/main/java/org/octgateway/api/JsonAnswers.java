@@ -1,5 +1,6 @@
 package org.octgateway.api;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -18,5 +19,18 @@ public final class JsonAnswers {
         ctx.response().setStatusCode(error.httpStatus()).putHeader("Content-Type", "application/json");
         error.responseHeaders().forEach(ctx.response()::putHeader);
         ctx.response().end(error.json());
+    }
+
+    /**
+     * Refuses a request whose body has not been read: the body is dropped as it arrives (neither kept nor counted),
+     * since answering without reading it would make many clients see a reset connection instead of the answer.
+     */
+    static void refuseUnread(RoutingContext ctx, ApiError error) {
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            request.handler(ignored -> { });
+            request.resume();
+        }
+        send(ctx, error);
     }
 }

@@ -3,26 +3,31 @@ package org.octgateway.api;
 import io.vertx.ext.web.Router;
 
 /**
- * Installs the business port's upload guards on its router, ahead of the REST routes: the bytes-in-flight limit
- * (BytesInFlight), then the clean-up of upload part files and the 413 of a body that crossed the limit while
- * being read (UploadFileCleanup). Once, when the context has started.
+ * Installs the business port's upload guards on its router, ahead of the REST routes: the API key of a request
+ * with a body (Authentication, so an unknown caller's upload is never read), the bytes-in-flight limit
+ * (BytesInFlight), then the clean-up of upload part files and the 413 of a body that crossed the limit while being
+ * read (UploadFileCleanup). Once, when the context has started.
  */
 public class UploadGuards extends BusinessRouterSetup {
 
+    private final Authentication authentication;
     private final BytesInFlight bytesInFlight;
     private final long maxBodySize;
 
-    public UploadGuards(int businessPort, BytesInFlight bytesInFlight, long maxBodySize) {
+    public UploadGuards(int businessPort, Authentication authentication, BytesInFlight bytesInFlight, long maxBodySize) {
         super(businessPort);
+        this.authentication = authentication;
         this.bytesInFlight = bytesInFlight;
         this.maxBodySize = maxBodySize;
     }
 
     @Override
     void install(Router router) {
-        // Before any route reads a body: the in-flight count (and the 413 of a body announced over the limit) first.
+        // Before any route reads a body: only known callers' bodies (with API keys set), then the in-flight count (and
+        // the 413 of a body announced over the limit).
         UploadFileCleanup cleanup = new UploadFileCleanup(maxBodySize);
-        router.route().order(Integer.MIN_VALUE + 1).handler(bytesInFlight).handler(cleanup)
+        router.route().order(Integer.MIN_VALUE + 1).handler(authentication.beforeTheBody()).handler(bytesInFlight)
+                .handler(cleanup)
                 .failureHandler(cleanup::overLimitFailure);
     }
 }
