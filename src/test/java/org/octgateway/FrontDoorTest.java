@@ -88,6 +88,8 @@ class FrontDoorTest extends GatewayTestSupport {
                         + "Expect: 200-ok\r\n", parts(1) + "--" + BOUNDARY + "--\r\n")),
                 Arguments.of("header line starting with a colon", 400, request("GET /ping", ": no name\r\n", "")),
                 Arguments.of("two Host headers", 400, request("GET /ping", "Host: evil.example\r\n", "")),
+                Arguments.of("HTTP/1.1 without a Host header", 400,
+                        "GET /ping HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)),
                 Arguments.of("percent sign not followed by two hex digits", 400, request("GET /invocations%zz", "", "")),
                 Arguments.of("Transfer-Encoding other than chunked", 400, request("POST /invocations",
                         multipartHeaders() + "Transfer-Encoding: gzip, chunked\r\n", null)),

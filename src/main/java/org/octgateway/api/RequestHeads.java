@@ -6,13 +6,15 @@ import java.util.Map;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * Request heads the HTTP codec lets through although RFC 9110/9112 call them malformed; the business server refuses
  * them with a 400 before any route reads them, and closes the connection (what follows on it cannot be trusted):
  * <ul>
  *   <li>a header whose name is not a token (RFC 9110 section 5.1), e.g. a line starting with a colon;</li>
- *   <li>more than one Host (RFC 9112 section 3.2 requires a 400): which one names the target is ambiguous;</li>
+ *   <li>more than one Host, or none in an HTTP/1.1 request (RFC 9112 section 3.2 requires a 400 for both): which
+ *       host the request is for is ambiguous;</li>
  *   <li>a Transfer-Encoding other than one "chunked", or one beside a Content-Length (an HTTP/1.1 request with both
  *       never gets here, see {@link StrictRequestDecoder}): the body's end would be a guess, the ground of request
  *       smuggling.</li>
@@ -35,8 +37,12 @@ final class RequestHeads {
                         : "A header name is not a valid HTTP token.";
             }
         }
-        if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
+        List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+        if (hosts.size() > 1) {
             return "The request has more than one Host header.";
+        }
+        if (hosts.isEmpty() && request.version() == HttpVersion.HTTP_1_1) {
+            return "An HTTP/1.1 request must name its host in a Host header.";
         }
         List<String> transferEncodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
         if (!transferEncodings.isEmpty()) {
