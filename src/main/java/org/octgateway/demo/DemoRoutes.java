@@ -1,8 +1,5 @@
 package org.octgateway.demo;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
 import org.apache.camel.PropertyInject;
@@ -10,6 +7,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.octgateway.api.ApiError;
 import org.octgateway.api.ErrorResponses;
+import org.octgateway.operations.ManagementExposure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,30 +60,19 @@ public class DemoRoutes extends RouteBuilder {
         String host = remote instanceof SocketAddress address ? address.hostAddress() : null;
         boolean proxied = exchange.getMessage().getHeader("Forwarded") != null
                 || exchange.getMessage().getHeader("X-Forwarded-For") != null;
-        if (!isLoopback(host) || proxied || !isLoopbackName(exchange.getMessage().getHeader("Host", String.class))) {
+        if (host == null || !ManagementExposure.isLoopback(host) || proxied
+                || !ManagementExposure.isLoopback(withoutPort(exchange.getMessage().getHeader("Host", String.class)))) {
             throw new ApiError(403, "demo_local_only", "The demo peers answer only this machine.");
         }
     }
 
-    private static boolean isLoopback(String address) {
-        try {
-            return address != null && InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
+    /** The name of a Host header, without its port ("[::1]:8080" → "[::1]"); "" without a header. */
+    private static String withoutPort(String hostHeader) {
+        String host = hostHeader == null ? "" : hostHeader.trim();
+        if (host.startsWith("[")) {
+            return host.substring(0, host.indexOf(']') + 1); // "" when unclosed: not loopback
         }
-    }
-
-    /** The Host header without its port: localhost or a loopback address literal. */
-    private static boolean isLoopbackName(String hostHeader) {
-        if (hostHeader == null) {
-            return false;
-        }
-        String name = hostHeader.trim().toLowerCase(java.util.Locale.ROOT);
-        if (name.startsWith("[")) {
-            name = name.substring(1, Math.max(1, name.indexOf(']')));
-        } else if (name.indexOf(':') >= 0) {
-            name = name.substring(0, name.indexOf(':'));
-        }
-        return name.equals("localhost") || name.matches("127(\\.\\d{1,3}){3}") || name.equals("::1");
+        int colon = host.indexOf(':');
+        return colon >= 0 && colon == host.lastIndexOf(':') ? host.substring(0, colon) : host;
     }
 }

@@ -99,7 +99,7 @@ public record ManagementExposure(boolean enabled, String host, boolean authentic
      * Whether only this machine can connect to {@code host}: "localhost" or a loopback address literal. Any other
      * name counts as reachable from elsewhere (it is not looked up: the answer must not depend on DNS).
      */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if ("localhost".equalsIgnoreCase(literal)) {
             return true;
