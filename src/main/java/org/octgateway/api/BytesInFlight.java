@@ -39,7 +39,7 @@ public class BytesInFlight implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        long size = announcedBodySize(ctx.request());
+        long size = announcedBodySize(ctx.request(), maxBodySize);
         if (size <= 0) {
             ctx.next();
             return;
@@ -57,17 +57,20 @@ public class BytesInFlight implements Handler<RoutingContext> {
         ctx.next();
     }
 
-    /** The body size to count: Content-Length; the body limit for a chunked body; 0 for none. */
-    private long announcedBodySize(HttpServerRequest request) {
+    /**
+     * The body size a request announces: its Content-Length; {@code sizeWhenUnknown} for a chunked or unreadable
+     * one; 0 for none.
+     */
+    private static long announcedBodySize(HttpServerRequest request, long sizeWhenUnknown) {
         String length = request.getHeader("Content-Length");
         if (length != null) {
             try {
                 return Math.max(0, Long.parseLong(length.strip()));
             } catch (NumberFormatException e) {
-                return maxBodySize; // malformed: the HTTP codec refuses it, but never count it as free
+                return sizeWhenUnknown; // malformed: the HTTP codec refuses it, but never count it as free
             }
         }
-        return request.headers().contains("Transfer-Encoding") ? maxBodySize : 0;
+        return request.headers().contains("Transfer-Encoding") ? sizeWhenUnknown : 0;
     }
 
     private boolean reserve(long size) {
@@ -90,7 +93,6 @@ public class BytesInFlight implements Handler<RoutingContext> {
 
     /** Whether the request announces a body (a Content-Length above 0, or a Transfer-Encoding). */
     static boolean hasBody(HttpServerRequest request) {
-        String length = request.getHeader("Content-Length");
-        return length != null ? !length.strip().equals("0") : request.headers().contains("Transfer-Encoding");
+        return announcedBodySize(request, 1) > 0;
     }
 }
