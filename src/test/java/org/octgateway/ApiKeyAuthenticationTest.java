@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.model.Model;
-import org.apache.camel.model.rest.RestDefinition;
-import org.apache.camel.model.rest.VerbDefinition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -136,22 +133,20 @@ class ApiKeyAuthenticationTest extends GatewayTestSupport {
         assertEquals(200, get("/api-doc").statusCode());
     }
 
-    /** Every business operation of the REST API, present and future: only GET /ping is open. */
+    /** Every business operation of the REST contract (/api-doc), present and future: only GET /ping is open. */
     @Test
     void everyBusinessOperationRefusesCallersWithoutAKeyBeforeLookingAtTheRequest() {
         List<String> operations = new ArrayList<>();
-        for (RestDefinition rest : context.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
-            for (VerbDefinition verb : rest.getVerbs()) {
-                String path = (rest.getPath() == null ? "" : rest.getPath()) + verb.getPath();
-                if ("get".equals(verb.asVerb()) && "/ping".equals(path)) {
-                    continue;
-                }
-                operations.add(verb.asVerb().toUpperCase() + " " + path);
-                // no headers at all: without the authentication step first this would be a 400 missing_header
-                assertUnauthorized(send(HttpRequest.newBuilder(gateway(path))
-                        .method(verb.asVerb().toUpperCase(), HttpRequest.BodyPublishers.noBody())));
+        JsonNode paths = json(get("/api-doc").body()).path("paths");
+        paths.fieldNames().forEachRemaining(path -> paths.path(path).fieldNames().forEachRemaining(verb -> {
+            if ("get".equals(verb) && "/ping".equals(path)) {
+                return;
             }
-        }
+            operations.add(verb.toUpperCase() + " " + path);
+            // no headers at all: without the authentication step first this would be a 400 missing_header
+            assertUnauthorized(send(HttpRequest.newBuilder(gateway(path))
+                    .method(verb.toUpperCase(), HttpRequest.BodyPublishers.noBody())));
+        }));
         assertTrue(operations.containsAll(List.of("POST /invocations", "POST /bucket_invocations",
                 "POST /bucket_invocations_azure_uae")), operations.toString());
     }

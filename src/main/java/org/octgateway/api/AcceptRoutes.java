@@ -21,7 +21,7 @@ public class AcceptRoutes extends RouteBuilder {
                 .setBody(constant("{\"status\":\"ok\"}"));
 
         // Every business endpoint starts by naming its caller (401 without a valid API key); /ping and /api-doc do not.
-        from("direct:accept-upload").routeId("accept-upload")
+        from("direct:invocations").routeId("accept-upload")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .bean("authentication", "authenticate")
                 .bean("requestValidator", "validateUpload")
@@ -30,8 +30,8 @@ public class AcceptRoutes extends RouteBuilder {
                 .bean("acceptance", "acceptUpload");
 
         // The bucket endpoints differ only in their endpoint bean (name, provider, default buckets).
-        bucketEndpoint("accept-gcs", "gcsEndpoint");
-        bucketEndpoint("accept-azure", "azureEndpoint");
+        bucketEndpoint("bucket_invocations", "accept-gcs", "gcsEndpoint");
+        bucketEndpoint("bucket_invocations_azure_uae", "accept-azure", "azureEndpoint");
 
         // validate → list the exam (names only) with the endpoint's provider → split into jobs → queue → answer
         from("direct:accept-bucket").routeId("accept-bucket")
@@ -49,8 +49,8 @@ public class AcceptRoutes extends RouteBuilder {
                 .bean("examListing", "accept");
     }
 
-    private void bucketEndpoint(String routeId, String endpointBean) {
-        from("direct:" + routeId).routeId(routeId)
+    private void bucketEndpoint(String operationId, String routeId, String endpointBean) {
+        from("direct:" + operationId).routeId(routeId)
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .setProperty(BucketRequests.BUCKET_ENDPOINT, simple("${ref:" + endpointBean + "}"))
                 .to("direct:accept-bucket");

@@ -8,6 +8,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.rest.openapi.RestOpenApiComponent;
 import org.octgateway.PrivateDirectory;
 import org.octgateway.metrics.GatewayMetrics;
 import org.octgateway.queue.CallerBacklog;
@@ -29,6 +30,12 @@ public class ApiConfiguration implements CamelConfiguration {
     @BindToRegistry(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME)
     public BusinessPortHttpEngine businessPortHttpEngine(@PropertyInject("camel.server.port") int businessPort) {
         return new BusinessPortHttpEngine(businessPort);
+    }
+
+    /** The REST contract: what GET /api-doc answers, and which paths the REST consumer routes. */
+    @BindToRegistry
+    public ApiDocument apiDocument(CamelContext context, @PropertyInject("gateway.api.specification") String specification) {
+        return new ApiDocument(context, specification);
     }
 
     /** The business API's callers (see {@link #configure} for what startup says about them). */
@@ -56,6 +63,10 @@ public class ApiConfiguration implements CamelConfiguration {
      */
     @Override
     public void configure(CamelContext context) throws Exception {
+        ApiDocument contract = context.getRegistry().findSingleByType(ApiDocument.class);
+        context.getComponent("rest-openapi", RestOpenApiComponent.class).setRestOpenapiProcessorStrategy(
+                new ExactPaths(context, contract));
+        context.addRoutePolicyFactory(new UnroutedRequests(contract));
         announceCallers(context.getRegistry().findSingleByType(Authentication.class));
         int businessPort = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
         long maxBodySize = Long.parseLong(context.resolvePropertyPlaceholders("{{camel.server.maxBodySize}}"));

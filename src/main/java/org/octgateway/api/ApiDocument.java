@@ -2,54 +2,61 @@ package org.octgateway.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.rest.openapi.DefaultRestOpenapiProcessorStrategy;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.ResourceHelper;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * How the contract-first REST consumer serves GET /api-doc: the OpenAPI document as JSON (what clients and generators
- * fetched from the code-first gateway), whether the file is written in YAML or JSON. Camel's own strategy answers the
- * file's text as it is ({@code text/yaml} for YAML) and echoes the request's headers back.
+ * The REST contract ({@code gateway.api.specification}, YAML or JSON), read once: the REST consumer routes by the
+ * contract it read at startup. GET /api-doc answers it as JSON (what clients and generators fetched from the gateway
+ * before it was contract first).
  */
-public class ApiDocument extends DefaultRestOpenapiProcessorStrategy {
+public class ApiDocument {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private volatile String json;
+    private final CamelContext context;
+    private final String specification;
+    private volatile JsonNode document;
 
-    @Override
-    public boolean processApiSpecification(String specificationUri, Exchange exchange, AsyncCallback callback) {
-        try {
-            String document = asJson(specificationUri);
-            exchange.getMessage().getHeaders().clear();
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-            exchange.getMessage().setBody(document);
-        } catch (Exception e) {
-            exchange.setException(e);
-        }
-        callback.done(true);
-        return true;
+    /** @param specification where the contract is ({@code gateway.api.specification}: classpath: or file:) */
+    public ApiDocument(CamelContext context, String specification) {
+        this.context = context;
+        this.specification = specification;
     }
 
-    /** The document, read once: the contract is fixed while the REST consumer runs (it routes by it). */
-    private String asJson(String specificationUri) throws IOException {
-        String document = json;
-        if (document == null) {
-            Resource resource = PluginHelper.getResourceLoader(getCamelContext()).resolveMandatoryResource(specificationUri);
-            try (InputStream in = resource.getInputStream()) {
-                JsonNode tree = YAML.readTree(in); // YAML is a superset of JSON: reads either
-                document = JSON.writeValueAsString(tree);
+    /** The document as JSON text. */
+    public String json() throws IOException {
+        return JSON.writeValueAsString(document());
+    }
+
+    /** The paths the contract declares, exactly as written. */
+    public Set<String> paths() {
+        Set<String> paths = new TreeSet<>();
+        document().path("paths").fieldNames().forEachRemaining(paths::add);
+        return paths;
+    }
+
+    private JsonNode document() {
+        JsonNode read = document;
+        if (read == null) {
+            try (InputStream in = ResourceHelper.resolveMandatoryResource(context, specification).getInputStream()) {
+                // SnakeYAML, as the OpenAPI parser Camel routes by: it expands aliases (*name), which Jackson's YAML drops.
+                // YAML is a superset of JSON: reads either.
+                read = JSON.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("The REST contract " + specification + " cannot be read", e);
             }
-            json = document;
+            document = read;
         }
-        return document;
+        return read;
     }
 }
