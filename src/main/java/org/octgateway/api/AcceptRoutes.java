@@ -3,13 +3,15 @@ package org.octgateway.api;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.octgateway.storage.BucketRequests;
+import org.octgateway.validation.RequestValidator;
+import org.octgateway.validation.UploadedImage;
 
 /**
- * The accepting side of the REST API (the REST definitions themselves are in routes/rest-api.yaml):
- * validate, queue durably, answer at once. Nothing slow happens here.
+ * The accepting side of the REST API: the routes {@code direct:<operationId>} the REST contract's operations are
+ * routed to (routes/rest-api.yaml, routes/openapi/gateway-api.yaml): validate, queue durably, answer at once.
+ * Nothing slow happens here.
  */
 public class AcceptRoutes extends RouteBuilder {
-
 
     @Override
     public void configure() {
@@ -20,14 +22,20 @@ public class AcceptRoutes extends RouteBuilder {
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setBody(constant("{\"status\":\"ok\"}"));
 
+        // POST /invocations: authenticate → validate → room in queue → read the image → its job → queue → answer.
         // Every business endpoint starts by naming its caller (401 without a valid API key); /ping and /api-doc do not.
         from("direct:invocations").routeId("accept-upload")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .bean("authentication", "authenticate")
-                .bean("requestValidator", "validateUpload")
+                .setProperty(RequestValidator.JOB_REQUEST, method("requestValidator", "validateUpload"))
                 .bean("callerBacklog", "requireRoom") // a full queue refuses before the upload is read
-                .bean(org.octgateway.validation.UploadedImage.class, "read")
-                .bean("acceptance", "acceptUpload");
+                .setProperty(UploadedImage.PROPERTY, method(UploadedImage.class, "read"))
+                .setBody(method("acceptance", "uploadJob"))
+                .setBody(method("acceptance", "queueUpload"))
+                .setBody(method("acceptance", "uploadSent"))
+                .removeHeaders("*") // the request's headers are not answered back
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .marshal().json();
 
         // The bucket endpoints differ only in their endpoint bean (name, provider, default buckets).
         bucketEndpoint("bucket_invocations", "accept-gcs", "gcsEndpoint");
@@ -37,7 +45,7 @@ public class AcceptRoutes extends RouteBuilder {
         from("direct:accept-bucket").routeId("accept-bucket")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .bean("authentication", "authenticate")
-                .bean("requestValidator", "validateBucket")
+                .setProperty(RequestValidator.JOB_REQUEST, method("requestValidator", "validateBucket"))
                 .bean("bucketRequests", "validate")
                 .bean("storageProviders", "requireAvailable")
                 .bean("callerBacklog", "requireRoom") // a full queue refuses before the folder is listed

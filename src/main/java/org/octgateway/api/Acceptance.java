@@ -1,8 +1,5 @@
 package org.octgateway.api;
 
-import org.octgateway.job.MessageNames;
-import org.octgateway.contract.Answers;
-import org.octgateway.contract.ApiError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +7,17 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.octgateway.contract.Answers;
+import org.octgateway.contract.ApiError;
+import org.octgateway.job.Job;
+import org.octgateway.job.JobLogContext;
+import org.octgateway.job.MessageNames;
+import org.octgateway.metrics.GatewayMetrics;
 import org.octgateway.queue.Admission;
 import org.octgateway.queue.CallerBacklog;
-import org.octgateway.job.Job;
-import org.octgateway.metrics.GatewayMetrics;
-import org.octgateway.job.JobLogContext;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
 import org.octgateway.validation.JobRequest;
@@ -48,16 +50,23 @@ public class Acceptance {
         this.backlog = backlog;
     }
 
-    /** Queues the uploaded image as one job, its bytes streamed from the upload's file, and answers {filename, status, request_uuid}. */
-    public void acceptUpload(Exchange exchange) throws JsonProcessingException {
-        JobRequest request = exchange.getProperty(RequestValidator.JOB_REQUEST, JobRequest.class);
-        UploadedImage image = exchange.getProperty(UploadedImage.PROPERTY, UploadedImage.class);
-        Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
+    /** The job of an upload: its image is the request's uploaded file, its request_uuid new. */
+    public Job uploadJob(@ExchangeProperty(RequestValidator.JOB_REQUEST) JobRequest request,
+                         @ExchangeProperty(UploadedImage.PROPERTY) UploadedImage image) {
+        return new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
                 request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
                 System.currentTimeMillis());
-        job = enqueue(exchange, List.of(job), image.file()).get(0);
+    }
 
-        respond(exchange, new Answers.UploadSent(job.filename(), SENT, job.requestUuid()));
+    /** Queues the upload's job as its caller's, the image's bytes streamed from the upload's file; the job as queued. */
+    public Job queueUpload(@Body Job job, @ExchangeProperty(MessageNames.CALLER) String caller,
+                           @ExchangeProperty(UploadedImage.PROPERTY) UploadedImage image) {
+        return enqueue(caller, List.of(job), image.file()).get(0);
+    }
+
+    /** The answer to an upload: {filename, status, request_uuid}. */
+    public Answers.UploadSent uploadSent(@Body Job job) {
+        return new Answers.UploadSent(job.filename(), SENT, job.requestUuid());
     }
 
     /**
@@ -65,7 +74,7 @@ public class Acceptance {
      * arrays in correspondence for a folder.
      */
     public void acceptBucketJobs(Exchange exchange, List<Job> jobs, boolean folder) throws JsonProcessingException {
-        jobs = enqueue(exchange, jobs, null);
+        jobs = enqueue(exchange.getProperty(MessageNames.CALLER, String.class), jobs, null);
         if (folder) {
             List<String> filenames = new ArrayList<>(jobs.size());
             List<String> resultPaths = new ArrayList<>(jobs.size());
@@ -90,11 +99,10 @@ public class Acceptance {
     }
 
     /** Queues the request's jobs as its caller's, all or none, and returns them as queued. */
-    private List<Job> enqueue(Exchange exchange, List<Job> jobs, Path image) {
+    private List<Job> enqueue(String caller, List<Job> jobs, Path image) {
         if (queueHealth.isShuttingDown()) {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }
-        String caller = exchange.getProperty(MessageNames.CALLER, String.class);
         List<Job> callersJobs = jobs.stream().map(job -> job.withCaller(caller)).toList();
         Admission admission = backlog.admit(caller, callersJobs.size());
         boolean committed = false;

@@ -1,13 +1,12 @@
 package org.octgateway.validation;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.Header;
 import org.octgateway.contract.RequestHeaders;
-import org.octgateway.validation.WebhookAddressPolicy;
 
-/** Validates the headers every endpoint shares and leaves a {@link JobRequest} on the exchange. */
+/** Validates the headers every endpoint shares: the validated request is one {@link JobRequest}. */
 public class RequestValidator {
 
+    /** Exchange property: the validated {@link JobRequest}, set by the route from what this validator answers. */
     public static final String JOB_REQUEST = "gatewayJobRequest";
 
     private final WebhookAddressPolicy webhookAddressPolicy;
@@ -16,22 +15,25 @@ public class RequestValidator {
         this.webhookAddressPolicy = webhookAddressPolicy;
     }
 
-    /** Validates the headers of {@code POST /invocations}. */
-    public void validateUpload(Exchange exchange) {
-        validate(exchange, InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING);
+    /** The headers of {@code POST /invocations} (where the spec also spells mm_crop_zone_nerve mm_nerve_crop_zone). */
+    public JobRequest validateUpload(@Header(RequestHeaders.WEBHOOK_URL) String webhookUrl,
+                                     @Header(RequestHeaders.INFERENCE_PARAMETERS) String inferenceParameters,
+                                     @Header(RequestHeaders.EXAMINATION_ID) String examinationId) {
+        return validate(webhookUrl, inferenceParameters, examinationId, InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING);
     }
 
-    /** Validates the shared headers of the bucket endpoints. */
-    public void validateBucket(Exchange exchange) {
-        validate(exchange, InferenceParameters.NERVE_CROP_ZONE);
+    /** The shared headers of the bucket endpoints. */
+    public JobRequest validateBucket(@Header(RequestHeaders.WEBHOOK_URL) String webhookUrl,
+                                     @Header(RequestHeaders.INFERENCE_PARAMETERS) String inferenceParameters,
+                                     @Header(RequestHeaders.EXAMINATION_ID) String examinationId) {
+        return validate(webhookUrl, inferenceParameters, examinationId, InferenceParameters.NERVE_CROP_ZONE);
     }
 
-    private void validate(Exchange exchange, String nerveCropZoneKey) {
-        Message in = exchange.getMessage();
-        String webhookUrl = WebhookUrl.validate(in.getHeader(RequestHeaders.WEBHOOK_URL, String.class), webhookAddressPolicy);
-        String parameters = InferenceParameters.validate(
-                in.getHeader(RequestHeaders.INFERENCE_PARAMETERS, String.class), nerveCropZoneKey);
-        String examinationId = ExaminationId.validate(in.getHeader(RequestHeaders.EXAMINATION_ID, String.class));
-        exchange.setProperty(JOB_REQUEST, new JobRequest(webhookUrl, examinationId, parameters));
+    private JobRequest validate(String webhookUrl, String inferenceParameters, String examinationId,
+                                String nerveCropZoneKey) {
+        // in this order: a request with several faults is answered with the first
+        String webhook = WebhookUrl.validate(webhookUrl, webhookAddressPolicy);
+        String parameters = InferenceParameters.validate(inferenceParameters, nerveCropZoneKey);
+        return new JobRequest(webhook, ExaminationId.validate(examinationId), parameters);
     }
 }

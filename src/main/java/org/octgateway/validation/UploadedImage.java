@@ -3,12 +3,14 @@ package org.octgateway.validation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.activation.DataHandler;
 import org.apache.camel.Exchange;
-import org.apache.camel.attachment.AttachmentMessage;
+import org.apache.camel.Header;
 import org.apache.camel.attachment.CamelFileDataSource;
+import org.apache.camel.language.simple.Simple;
 import org.octgateway.contract.ApiError;
 import org.octgateway.contract.RequestHeaders;
 
@@ -23,19 +25,27 @@ import org.octgateway.contract.RequestHeaders;
  */
 public record UploadedImage(String filename, Path file, long size, ImageType type) {
 
+    /** Exchange property: the request's {@link UploadedImage}, set by the route from what {@link #read} answers. */
     public static final String PROPERTY = "gatewayUploadedImage";
     /** The longest file name answered and passed on, in characters; longer ones keep their start and extension. */
     public static final int MAX_FILENAME_LENGTH = 255;
 
-    /** Reads the {@code image} form part of the request, or refuses the request. */
-    public static void read(Exchange exchange) throws IOException {
-        AttachmentMessage attachments = exchange.getMessage(AttachmentMessage.class);
-        DataHandler part = attachments.hasAttachments() ? attachments.getAttachment(RequestHeaders.IMAGE_PART) : null;
+    /**
+     * The {@code image} form part of the request, or a refusal.
+     *
+     * @param parts          the form's file parts by field name (the HTTP server keeps one per name)
+     * @param partCount      how many file parts the form had, repeated names included
+     * @param imageTextField a text field named {@code image}, which the HTTP server hands over as a header
+     */
+    public static UploadedImage read(@Simple("${attachments}") Map<String, DataHandler> parts,
+                                     @Header(Exchange.ATTACHMENTS_SIZE) Integer partCount,
+                                     @Header(RequestHeaders.IMAGE_PART) Object imageTextField) throws IOException {
+        DataHandler part = parts == null ? null : parts.get(RequestHeaders.IMAGE_PART);
         if (part == null) {
             throw new ApiError(400, "missing_image",
                     "Send the image as multipart/form-data in a file field named '" + RequestHeaders.IMAGE_PART + "'.");
         }
-        refuseExtraFileParts(exchange, attachments.getAttachmentNames());
+        refuseExtraFileParts(parts.keySet(), partCount, imageTextField);
         if (!(part.getDataSource() instanceof CamelFileDataSource upload)) {
             throw new IllegalStateException("the HTTP server did not stream the upload to a file");
         }
@@ -46,21 +56,20 @@ public record UploadedImage(String filename, Path file, long size, ImageType typ
         }
         ImageType type = ImageType.detect(file).orElseThrow(() -> new ApiError(415, "unsupported_media_type",
                 "The uploaded file is not a PNG, JPEG, TIFF, BMP or DICOM image (judged by its content)."));
-        exchange.setProperty(PROPERTY, new UploadedImage(displayName(part.getName()), file, size, type));
+        return new UploadedImage(displayName(part.getName()), file, size, type);
     }
 
     /**
      * Exactly one file part, named {@code image}. The HTTP server keeps one part per field name (a second
      * {@code image} part would silently replace the first), so a repeated name shows as more parts than names.
      */
-    private static void refuseExtraFileParts(Exchange exchange, Set<String> names) {
-        if (exchange.getMessage().getHeader(RequestHeaders.IMAGE_PART) != null) {
-            // the HTTP server hands text form fields over as headers: 'image' as a file and as a field is ambiguous
+    private static void refuseExtraFileParts(Set<String> names, Integer partCount, Object imageTextField) {
+        if (imageTextField != null) {
+            // 'image' as a file and as a text field is ambiguous
             throw new ApiError(400, "duplicate_image", "The form has the field '" + RequestHeaders.IMAGE_PART
                     + "' twice (a file and a text field); send exactly one image per request, as a file.");
         }
-        Integer parts = exchange.getMessage().getHeader(Exchange.ATTACHMENTS_SIZE, Integer.class);
-        int count = parts == null ? names.size() : Math.max(parts, names.size());
+        int count = partCount == null ? names.size() : Math.max(partCount, names.size());
         if (count <= 1) {
             return;
         }
