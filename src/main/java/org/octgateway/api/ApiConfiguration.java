@@ -57,6 +57,8 @@ public class ApiConfiguration implements CamelConfiguration {
     }
 
     /**
+     * The contract-first REST consumer routes only paths written as the contract writes them (ExactPaths), and
+     * answers what it routes nowhere with the JSON 404/405 (UnroutedRequests).
      * Ahead of the REST routes, once the business server exists: the API-key gate, the limit on request bodies in
      * flight and the clean-up of upload part files (UploadGuards), and JSON answers for the HTTP layer's errors.
      * Upload parts wait in an owner-only directory, emptied at startup.
