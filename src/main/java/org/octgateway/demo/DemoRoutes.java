@@ -5,7 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
-import org.octgateway.api.ApiError;
+import org.octgateway.contract.ApiError;
 import org.octgateway.api.ErrorResponses;
 import org.octgateway.operations.ManagementExposure;
 import org.slf4j.Logger;
@@ -19,7 +19,7 @@ public class DemoRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRoutes.class);
 
-    @PropertyInject(value = "gateway.demo.enabled", defaultValue = "false")
+    @PropertyInject("gateway.demo.enabled")
     boolean enabled;
 
     @Override

@@ -1,12 +1,12 @@
 package org.octgateway.queue;
 
+import org.octgateway.job.MessageNames;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
-import org.octgateway.api.ApiError;
-import org.octgateway.api.Authentication;
+import org.octgateway.contract.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +71,7 @@ public class CallerBacklog {
      * caller would fit. The request's own count is checked again by {@link #admit}.
      */
     public void requireRoom(Exchange exchange) {
-        String caller = exchange.getProperty(Authentication.CALLER, String.class);
+        String caller = exchange.getProperty(MessageNames.CALLER, String.class);
         long depth = broker.messageCount();
         synchronized (this) {
             requireRoom(caller, 1, depth);
@@ -110,7 +110,7 @@ public class CallerBacklog {
         if (Boolean.TRUE.equals(exchange.getMessage().getHeader("JMSRedelivered", Boolean.class))) {
             return;
         }
-        String caller = exchange.getMessage().getHeader(JobQueue.CALLER_PROPERTY, String.class);
+        String caller = exchange.getMessage().getHeader(MessageNames.CALLER_PROPERTY, String.class);
         if (caller != null) {
             decrement(caller, 1);
         }
@@ -127,7 +127,7 @@ public class CallerBacklog {
      * taken by other gateways' workers). A request committing during the recount may be missed until the next one.
      */
     public void recount() {
-        Map<String, Long> counted = broker.countBy(JobQueue.CALLER_PROPERTY);
+        Map<String, Long> counted = broker.countBy(MessageNames.CALLER_PROPERTY);
         if (counted == null) {
             LOG.debug("Could not recount the callers' backlogs from the broker; keeping this gateway's counts");
             return;

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
-import org.octgateway.api.ApiError;
-import org.octgateway.api.RequestHeaders;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.RequestHeaders;
 import org.octgateway.validation.AllowList;
 
 /** Validates the headers of a bucket endpoint into a {@link BucketRequest}, and asks its provider for the listing. */

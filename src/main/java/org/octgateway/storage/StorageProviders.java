@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.octgateway.api.ApiError;
+import org.octgateway.contract.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
