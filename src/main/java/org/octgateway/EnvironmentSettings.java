@@ -16,11 +16,13 @@ import org.apache.camel.util.OrderedLocationProperties;
  * {@code .} and {@code -} become {@code _}; a camelCase key also answers to its dashed form, CAMEL_SERVER_MAX_BODY_SIZE).
  * <p>
  * Why: the gateway's settings have two readers. Placeholders and {@code @PropertyInject} ask Camel's properties
- * component, which takes the environment for every key. camel-main's configuration of {@code camel.*} groups (the HTTP
- * servers among them) scans the environment itself and skips every variable ending in {@code _PORT} or holding
- * {@code _PORT_}, taking them for Kubernetes service links. So {@code CAMEL_SERVER_PORT} moved the routes to the new
- * port while the server stayed on the file's: startup failed. This source puts the environment's value under the key
- * both readers load, with the environment's precedence over the files (a {@code -D} system property still wins).
+ * component, which looks up the environment for every key. camel-main's configuration of {@code camel.*} groups (the
+ * HTTP servers among them) loads the settings files and then scans the environment itself, skipping every variable
+ * ending in {@code _PORT} or holding {@code _PORT_} (it takes them for Kubernetes service links). So
+ * {@code CAMEL_SERVER_PORT} moved the routes to the new port while the server stayed on the file's: startup failed.
+ * This source, ahead of the settings files, gives both readers the environment's value of each key the files define.
+ * With {@code camel.component.properties.environmentVariableMode=1} (application.properties) placeholders take the
+ * environment through it too, so both readers rank a setting alike: {@code -D}, then the environment, then the files.
  * <p>
  * Camel's properties component finds it through {@code META-INF/services/org/apache/camel/properties-source-factory},
  * for every way the gateway starts (the jar, the tests' camel-main).
