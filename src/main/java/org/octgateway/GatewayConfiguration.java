@@ -5,9 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 
-import com.azure.storage.blob.BlobServiceClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.storage.Storage;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
@@ -47,15 +45,8 @@ import org.octgateway.operations.JolokiaGuard;
 import org.octgateway.operations.ManagementExposure;
 import org.octgateway.operations.QueueStats;
 import org.octgateway.operations.WebhookBacklogHealthCheck;
-import org.octgateway.storage.AzureBlobHeaders;
-import org.octgateway.storage.BucketEndpoint;
-import org.octgateway.storage.BucketRequests;
-import org.octgateway.storage.CloudClients;
 import org.octgateway.storage.ExamListing;
-import org.octgateway.storage.LocalBuckets;
-import org.octgateway.storage.ObjectNames;
 import org.octgateway.storage.ResultPaths;
-import org.octgateway.storage.StorageProviders;
 import org.octgateway.validation.AllowList;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.worker.JobSpool;
@@ -115,36 +106,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     String webhookSecret;
     @PropertyInject(value = "gateway.webhook.allowed-hosts", defaultValue = "")
     String webhookAllowedHosts;
-    @PropertyInject(value = "gateway.gcs.allowed-buckets", defaultValue = "")
-    String gcsAllowedBuckets;
-    @PropertyInject(value = "gateway.azure.allowed-containers", defaultValue = "")
-    String azureAllowedContainers;
     @PropertyInject("gateway.result-path-template")
     String resultPathTemplate;
-    @PropertyInject("gateway.local.root")
-    String localRoot;
-    @PropertyInject("gateway.gcs.backend")
-    String gcsBackend;
-    @PropertyInject(value = "gateway.gcs.credentials", defaultValue = "")
-    String gcsCredentials;
-    @PropertyInject(value = "gateway.gcs.host", defaultValue = "")
-    String gcsHost;
-    @PropertyInject(value = "gateway.gcs.project-id", defaultValue = "")
-    String gcsProjectId;
-    @PropertyInject("gateway.gcs.input-bucket")
-    String gcsInputBucket;
-    @PropertyInject("gateway.gcs.output-bucket")
-    String gcsOutputBucket;
-    @PropertyInject("gateway.azure.backend")
-    String azureBackend;
-    @PropertyInject(value = "gateway.azure.connection-string", defaultValue = "")
-    String azureConnectionString;
-    @PropertyInject(value = "gateway.azure.service-version", defaultValue = "")
-    String azureServiceVersion;
-    @PropertyInject("gateway.azure.input-container")
-    String azureInputContainer;
-    @PropertyInject("gateway.azure.output-container")
-    String azureOutputContainer;
     @PropertyInject(value = "gateway.management.allowed-origins", defaultValue = "")
     String managementAllowedOrigins;
     @PropertyInject(value = "gateway.api-keys", defaultValue = "")
@@ -217,7 +180,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("webhookHttpClient", new WebhookHttpClient(webhookAddressPolicy, Duration.ofMillis(webhookTimeoutMs),
                 webhookMaxResponseBytes, webhookPerHostConcurrency, webhookConcurrency));
 
-        bindStorage(registry, acceptance);
+        registry.bind("examListing", new ExamListing(acceptance, new ResultPaths(resultPathTemplate)));
 
         registry.bind("demoImageFacts", new ImageFacts(json));
         registry.bind("demoWebhookSink", new DemoWebhookSink(Path.of(dataDir, "demo-webhook"), json));
@@ -285,54 +248,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("jobSpool", new JobSpool(PrivateDirectory.prepare(Path.of(dataDir, "spool"))));
         camelContext.addStartupListener(new UploadGuards(serverPort, authentication,
                 new BytesInFlight(maxBytesInFlight, maxBodySize), maxBodySize));
-    }
-
-    /**
-     * The bucket endpoints and their providers. Cloud clients are bound for the storage components to
-     * autowire; a provider that cannot be built is marked unavailable (its endpoints answer 503).
-     */
-    private void bindStorage(Registry registry, Acceptance acceptance) {
-        BucketEndpoint gcsEndpoint = BucketEndpoint.of("bucket_invocations", gcsBackend, gcsInputBucket, gcsOutputBucket,
-                gcsAllowedBuckets);
-        BucketEndpoint azureEndpoint = BucketEndpoint.of("bucket_invocations_azure_uae", azureBackend,
-                azureInputContainer, azureOutputContainer, azureAllowedContainers);
-        registry.bind("gcsEndpoint", gcsEndpoint);
-        registry.bind("azureEndpoint", azureEndpoint);
-        registry.bind("bucketRequests", new BucketRequests());
-        ResultPaths resultPaths = new ResultPaths(resultPathTemplate);
-        resultPaths.warnIfBucketsCollide(gcsEndpoint);
-        resultPaths.warnIfBucketsCollide(azureEndpoint);
-        registry.bind("examListing", new ExamListing(acceptance, resultPaths));
-        registry.bind("objectNames", new ObjectNames());
-        registry.bind("azureBlobHeaders", new AzureBlobHeaders());
-        registry.bind("localBuckets", new LocalBuckets(Path.of(localRoot)));
-
-        StorageProviders providers = new StorageProviders();
-        registry.bind("storageProviders", providers);
-        // Tests and embedders may bind their own clients first (e.g. an in-process fake). A provider no endpoint
-        // uses gets a client that is never called, so its component never goes looking for credentials.
-        if (registry.findSingleByType(Storage.class) == null) {
-            Storage storage = CloudClients.unusedGoogleStorage();
-            if ("gcs".equals(gcsBackend)) {
-                try {
-                    storage = CloudClients.googleStorage(gcsCredentials, gcsHost, gcsProjectId);
-                } catch (CloudClients.MissingCredentials e) {
-                    providers.markUnavailable("gcs", e.getMessage());
-                }
-            }
-            registry.bind("googleStorage", storage);
-        }
-        if (registry.findSingleByType(BlobServiceClient.class) == null) {
-            BlobServiceClient blobService = CloudClients.unusedAzureBlobService();
-            if ("azure".equals(azureBackend)) {
-                try {
-                    blobService = CloudClients.azureBlobService(azureConnectionString, azureServiceVersion);
-                } catch (CloudClients.MissingCredentials e) {
-                    providers.markUnavailable("azure", e.getMessage());
-                }
-            }
-            registry.bind("azureBlobService", blobService);
-        }
     }
 
     /** The embedded broker's in-VM factory when no external broker is configured. */
