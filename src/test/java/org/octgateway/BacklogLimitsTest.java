@@ -18,7 +18,7 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.octgateway.api.ApiError;
+import org.octgateway.contract.ApiError;
 import org.octgateway.queue.BrokerCounts;
 import org.octgateway.queue.CallerBacklog;
 import org.octgateway.queue.EmbeddedBroker;

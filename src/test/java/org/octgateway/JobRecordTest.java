@@ -2,7 +2,7 @@ package org.octgateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-import org.octgateway.queue.Job;
+import org.octgateway.job.Job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

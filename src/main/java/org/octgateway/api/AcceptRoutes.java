@@ -1,5 +1,6 @@
 package org.octgateway.api;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -14,7 +15,10 @@ public class AcceptRoutes extends RouteBuilder {
     public void configure() {
         from("direct:ping").routeId("ping")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
-                .bean("queueHealth", "answerPing");
+                .bean("queueHealth", "requireAcceptingWork") // 503 while the queue is down or shutting down
+                .removeHeaders("*") // the request's headers are not answered back
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setBody(constant("{\"status\":\"ok\"}"));
 
         // Every business endpoint starts by naming its caller (401 without a valid API key); /ping and /api-doc do not.
         from("direct:accept-upload").routeId("accept-upload")

@@ -1,5 +1,8 @@
 package org.octgateway.api;
 
+import org.octgateway.job.MessageNames;
+import org.octgateway.contract.Answers;
+import org.octgateway.contract.ApiError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.octgateway.queue.Admission;
 import org.octgateway.queue.CallerBacklog;
-import org.octgateway.queue.Job;
-import org.octgateway.operations.GatewayMetrics;
-import org.octgateway.queue.JobLogContext;
+import org.octgateway.job.Job;
+import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.job.JobLogContext;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
 import org.octgateway.validation.JobRequest;
@@ -91,7 +94,7 @@ public class Acceptance {
         if (queueHealth.isShuttingDown()) {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }
-        String caller = exchange.getProperty(Authentication.CALLER, String.class);
+        String caller = exchange.getProperty(MessageNames.CALLER, String.class);
         List<Job> callersJobs = jobs.stream().map(job -> job.withCaller(caller)).toList();
         Admission admission = backlog.admit(caller, callersJobs.size());
         boolean committed = false;

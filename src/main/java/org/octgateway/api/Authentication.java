@@ -1,5 +1,9 @@
 package org.octgateway.api;
 
+import java.util.List;
+import org.octgateway.job.MessageNames;
+import org.octgateway.contract.JsonAnswers;
+import org.octgateway.contract.ApiError;
 import java.util.Map;
 
 import io.vertx.core.Handler;
@@ -18,8 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public class Authentication {
 
-    /** Exchange property: the caller's name. */
-    public static final String CALLER = "gatewayCaller";
     public static final String AUTHORIZATION = "Authorization";
     public static final String API_KEY = "X-API-Key";
 
@@ -34,14 +36,19 @@ public class Authentication {
         this.apiKeys = apiKeys;
     }
 
-    /** Leaves the caller's name in {@link #CALLER}, or refuses the request with 401. */
+    /** The configured callers' names; empty when no key is configured (everyone is anonymous). */
+    public List<String> callerNames() {
+        return apiKeys.callerNames();
+    }
+
+    /** Leaves the caller's name in {@link MessageNames#CALLER}, or refuses the request with 401. */
     public void authenticate(Exchange exchange) {
         Message message = exchange.getMessage();
         String authorization = message.getHeader(AUTHORIZATION, String.class);
         String apiKey = message.getHeader(API_KEY, String.class);
         message.removeHeader(AUTHORIZATION);
         message.removeHeader(API_KEY);
-        exchange.setProperty(CALLER, callerOf(authorization, apiKey));
+        exchange.setProperty(MessageNames.CALLER, callerOf(authorization, apiKey));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.octgateway.api;
 
+import org.octgateway.contract.JsonAnswers;
+import org.octgateway.contract.ApiError;
 import java.util.Map;
 
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,6 @@
 package org.octgateway.api;
 
+import org.octgateway.contract.ApiError;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package org.octgateway.api;
 
+import org.octgateway.contract.ApiError;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 

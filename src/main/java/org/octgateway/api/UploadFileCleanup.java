@@ -1,5 +1,7 @@
 package org.octgateway.api;
 
+import org.octgateway.contract.JsonAnswers;
+import org.octgateway.contract.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.FileUpload;

@@ -1,5 +1,8 @@
 package org.octgateway.delivery;
 
+import org.octgateway.validation.WebhookAddressRefused;
+import org.octgateway.validation.WebhookAddressPolicy;
+import org.octgateway.validation.IpAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

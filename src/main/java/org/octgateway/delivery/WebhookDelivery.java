@@ -1,5 +1,7 @@
 package org.octgateway.delivery;
 
+import org.octgateway.job.MessageNames;
+import org.octgateway.validation.WebhookAddressRefused;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,9 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.octgateway.operations.GatewayMetrics;
-import org.octgateway.queue.JobLogContext;
-import org.octgateway.worker.JobSteps;
+import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.job.JobLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +56,9 @@ public class WebhookDelivery {
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
         exchange.setProperty(ATTEMPT, message.getHeader(ATTEMPT_HEADER, 1, Integer.class));
-        exchange.setProperty(WEBHOOK_URL, message.getHeader(JobSteps.WEBHOOK_URL_HEADER, String.class));
-        exchange.setProperty(REQUEST_UUID, message.getHeader(JobSteps.REQUEST_UUID_HEADER, String.class));
-        exchange.setProperty(EXAMINATION_ID, message.getHeader(JobSteps.EXAMINATION_ID_HEADER, String.class));
+        exchange.setProperty(WEBHOOK_URL, message.getHeader(MessageNames.WEBHOOK_URL_HEADER, String.class));
+        exchange.setProperty(REQUEST_UUID, message.getHeader(MessageNames.REQUEST_UUID_HEADER, String.class));
+        exchange.setProperty(EXAMINATION_ID, message.getHeader(MessageNames.EXAMINATION_ID_HEADER, String.class));
         String requestUuid = exchange.getProperty(REQUEST_UUID, String.class);
         JobLogContext.tag(requestUuid, exchange.getProperty(EXAMINATION_ID, String.class));
         String body = message.getBody(String.class);
@@ -128,10 +129,10 @@ public class WebhookDelivery {
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         message.setBody(exchange.getProperty(ENVELOPE, String.class));
-        message.setHeader(JobSteps.WEBHOOK_URL_HEADER, exchange.getProperty(WEBHOOK_URL, String.class));
-        message.setHeader(JobSteps.REQUEST_UUID_HEADER, exchange.getProperty(REQUEST_UUID, String.class));
+        message.setHeader(MessageNames.WEBHOOK_URL_HEADER, exchange.getProperty(WEBHOOK_URL, String.class));
+        message.setHeader(MessageNames.REQUEST_UUID_HEADER, exchange.getProperty(REQUEST_UUID, String.class));
         if (exchange.getProperty(EXAMINATION_ID) != null) {
-            message.setHeader(JobSteps.EXAMINATION_ID_HEADER, exchange.getProperty(EXAMINATION_ID, String.class));
+            message.setHeader(MessageNames.EXAMINATION_ID_HEADER, exchange.getProperty(EXAMINATION_ID, String.class));
         }
         return message;
     }

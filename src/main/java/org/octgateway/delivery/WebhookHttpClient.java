@@ -1,5 +1,6 @@
 package org.octgateway.delivery;
 
+import org.octgateway.validation.WebhookAddressPolicy;
 import java.time.Duration;
 
 import org.apache.camel.component.http.HttpClientConfigurer;

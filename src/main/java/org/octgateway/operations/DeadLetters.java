@@ -1,5 +1,7 @@
 package org.octgateway.operations;
 
+import org.octgateway.job.MessageNames;
+import org.octgateway.queue.QueueStats;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -7,7 +9,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import org.octgateway.worker.JobSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public class DeadLetters implements DeadLettersMBean {
             connection.start();
             Message message;
             while ((message = consumer.receive(500)) != null) {
-                String target = message.propertyExists(JobSteps.WEBHOOK_URL_HEADER) ? deliveryQueue : jobsQueue;
+                String target = message.propertyExists(MessageNames.WEBHOOK_URL_HEADER) ? deliveryQueue : jobsQueue;
                 String original = message.getStringProperty(ORIGINAL_ADDRESS);
                 if (original != null && !original.isBlank()) {
                     target = original;
@@ -78,7 +79,7 @@ public class DeadLetters implements DeadLettersMBean {
      */
     private static Message freshDelivery(Session session, Message deadLetter) throws JMSException {
         Message delivery = session.createTextMessage(deadLetter.getBody(String.class));
-        for (String property : new String[] {JobSteps.WEBHOOK_URL_HEADER, JobSteps.REQUEST_UUID_HEADER, JobSteps.EXAMINATION_ID_HEADER}) {
+        for (String property : new String[] {MessageNames.WEBHOOK_URL_HEADER, MessageNames.REQUEST_UUID_HEADER, MessageNames.EXAMINATION_ID_HEADER}) {
             if (deadLetter.propertyExists(property)) {
                 delivery.setStringProperty(property, deadLetter.getStringProperty(property));
             }

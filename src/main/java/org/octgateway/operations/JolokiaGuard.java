@@ -17,8 +17,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
-import org.octgateway.api.ApiError;
-import org.octgateway.api.JsonAnswers;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.JsonAnswers;
 
 /**
  * Stands before Jolokia on the management port and keeps web pages from driving it through an operator's browser:

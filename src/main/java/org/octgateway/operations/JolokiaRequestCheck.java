@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.octgateway.api.ApiError;
+import org.octgateway.contract.ApiError;
 
 /**
  * Checks a Jolokia POST body before Jolokia reads it. Camel's Jolokia handler turns every exception Jolokia throws

@@ -1,5 +1,6 @@
 package org.octgateway.operations;
 
+import org.octgateway.queue.QueueStats;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;

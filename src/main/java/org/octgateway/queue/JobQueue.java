@@ -1,5 +1,7 @@
 package org.octgateway.queue;
 
+import org.octgateway.job.MessageNames;
+import org.octgateway.job.Job;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +18,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import org.octgateway.api.ApiError;
+import org.octgateway.contract.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public class JobQueue {
 
-    /** The JMS property that carries the job as JSON (the body carries the image bytes, if any). */
-    public static final String JOB_PROPERTY = "GatewayJob";
-    /** The JMS property that carries the caller's name: the broker counts each caller's backlog by it. */
-    public static final String CALLER_PROPERTY = "GatewayCaller";
     /**
      * Artemis: setting this property of a message being sent to an InputStream streams the body from it, in chunks;
      * a body over the connection's minLargeMessageSize (100 KiB) becomes a large message, kept in the broker's
@@ -66,8 +64,8 @@ public class JobQueue {
             for (int i = 0; i < jobs.size(); i++) {
                 Job job = jobs.get(i);
                 BytesMessage message = session.createBytesMessage();
-                message.setStringProperty(JOB_PROPERTY, json.writeValueAsString(job));
-                message.setStringProperty(CALLER_PROPERTY, job.caller());
+                message.setStringProperty(MessageNames.JOB_PROPERTY, json.writeValueAsString(job));
+                message.setStringProperty(MessageNames.CALLER_PROPERTY, job.caller());
                 int priority = admission.priority(i);
                 if (image == null) {
                     producer.send(message, DeliveryMode.PERSISTENT, priority, Message.DEFAULT_TIME_TO_LIVE);

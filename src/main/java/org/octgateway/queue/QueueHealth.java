@@ -4,9 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import org.apache.camel.Exchange;
-import org.octgateway.api.ApiError;
-import org.octgateway.api.ErrorResponses;
+import org.octgateway.contract.ApiError;
 
 /**
  * Whether the gateway can accept work: the job queue is reachable and the gateway is not shutting down.
@@ -49,15 +47,11 @@ public class QueueHealth {
         shuttingDown.set(true);
     }
 
-    public void answerPing(Exchange exchange) throws Exception {
+    /** /ping: nothing to answer while the gateway can accept work, else 503 {@code queue_unavailable}. */
+    public void requireAcceptingWork() {
         if (!canAcceptWork()) {
-            ErrorResponses.answer(exchange, new ApiError(503, "queue_unavailable",
-                    shuttingDown.get() ? "The gateway is shutting down." : "The job queue is unavailable."));
-            return;
+            throw new ApiError(503, "queue_unavailable",
+                    shuttingDown.get() ? "The gateway is shutting down." : "The job queue is unavailable.");
         }
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody("{\"status\":\"ok\"}");
     }
 }

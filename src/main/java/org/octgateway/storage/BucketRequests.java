@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.apache.camel.Header;
-import org.octgateway.api.ApiError;
-import org.octgateway.api.RequestHeaders;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.RequestHeaders;
 import org.octgateway.validation.AllowList;
 
 /**

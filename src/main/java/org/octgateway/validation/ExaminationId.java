@@ -1,7 +1,7 @@
 package org.octgateway.validation;
 
-import org.octgateway.api.ApiError;
-import org.octgateway.api.RequestHeaders;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.RequestHeaders;
 
 /**
  * The Examination-ID header: at most {@value #MAX_LENGTH} printable ASCII characters. It is echoed in every

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.octgateway.api.ApiError;
-import org.octgateway.api.RequestHeaders;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.RequestHeaders;
 
 /**
  * Validates the Inference-Parameters header: one JSON object (nothing after it, no key twice, bounded in

@@ -2,8 +2,8 @@ package org.octgateway.validation;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.octgateway.api.RequestHeaders;
-import org.octgateway.delivery.WebhookAddressPolicy;
+import org.octgateway.contract.RequestHeaders;
+import org.octgateway.validation.WebhookAddressPolicy;
 
 /** Validates the headers every endpoint shares and leaves a {@link JobRequest} on the exchange. */
 public class RequestValidator {

@@ -9,8 +9,8 @@ import jakarta.activation.DataHandler;
 import org.apache.camel.Exchange;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.apache.camel.attachment.CamelFileDataSource;
-import org.octgateway.api.ApiError;
-import org.octgateway.api.RequestHeaders;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.RequestHeaders;
 
 /**
  * The image part of a multipart upload. Its bytes stay in the file the HTTP server streamed the part to

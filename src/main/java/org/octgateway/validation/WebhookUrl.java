@@ -10,10 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.octgateway.api.ApiError;
-import org.octgateway.api.RequestHeaders;
-import org.octgateway.delivery.IpAddresses;
-import org.octgateway.delivery.WebhookAddressPolicy;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.RequestHeaders;
+import org.octgateway.validation.IpAddresses;
+import org.octgateway.validation.WebhookAddressPolicy;
 
 /**
  * Checks a Webhook-Url header: an absolute http(s) URL, port 1-65535, no credentials, a host the gateway may

@@ -1,5 +1,6 @@
 package org.octgateway.worker;
 
+import org.octgateway.job.MessageNames;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,10 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.octgateway.operations.GatewayMetrics;
-import org.octgateway.queue.Job;
-import org.octgateway.queue.JobLogContext;
-import org.octgateway.queue.JobQueue;
+import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.job.Job;
+import org.octgateway.job.JobLogContext;
 import org.octgateway.storage.StorageFailures;
 import org.octgateway.storage.StorageHeaders;
 import org.octgateway.validation.ImageType;
@@ -34,10 +34,6 @@ public class JobSteps {
     public static final String FETCHING = "gatewayFetchingImage";
     /** Set while the result is being written to the output bucket, so a failure there is reported as such. */
     public static final String WRITING = "gatewayWritingResult";
-    /** Headers of a delivery message: where it goes and its idempotency key. */
-    public static final String WEBHOOK_URL_HEADER = "GatewayWebhookUrl";
-    public static final String REQUEST_UUID_HEADER = "GatewayRequestUuid";
-    public static final String EXAMINATION_ID_HEADER = "GatewayExaminationId";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
@@ -56,7 +52,7 @@ public class JobSteps {
 
     /** Reads the job from the queued message; the body stays the message, whose body is an upload's image. */
     public void restore(Exchange exchange) throws JsonProcessingException {
-        Job job = json.readValue(exchange.getMessage().getHeader(JobQueue.JOB_PROPERTY, String.class), Job.class);
+        Job job = json.readValue(exchange.getMessage().getHeader(MessageNames.JOB_PROPERTY, String.class), Job.class);
         exchange.setProperty(JOB, job);
         JobLogContext.tag(job.requestUuid(), job.examinationId());
     }
@@ -147,10 +143,10 @@ public class JobSteps {
     private void setEnvelope(Exchange exchange, Job job, ResultEnvelope envelope) throws JsonProcessingException {
         Message message = exchange.getMessage();
         message.getHeaders().clear();
-        message.setHeader(WEBHOOK_URL_HEADER, job.webhookUrl());
-        message.setHeader(REQUEST_UUID_HEADER, job.requestUuid());
+        message.setHeader(MessageNames.WEBHOOK_URL_HEADER, job.webhookUrl());
+        message.setHeader(MessageNames.REQUEST_UUID_HEADER, job.requestUuid());
         if (job.examinationId() != null) {
-            message.setHeader(EXAMINATION_ID_HEADER, job.examinationId());
+            message.setHeader(MessageNames.EXAMINATION_ID_HEADER, job.examinationId());
         }
         message.setBody(json.writeValueAsString(envelope));
     }

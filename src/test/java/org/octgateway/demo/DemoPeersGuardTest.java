@@ -6,7 +6,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
-import org.octgateway.api.ApiError;
+import org.octgateway.contract.ApiError;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

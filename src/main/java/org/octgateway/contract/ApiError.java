@@ -1,4 +1,4 @@
-package org.octgateway.api;
+package org.octgateway.contract;
 
 import java.util.Map;
 

@@ -1,5 +1,7 @@
-package org.octgateway.operations;
+package org.octgateway.metrics;
 
+import org.octgateway.queue.QueueStats;
+import org.octgateway.queue.QueueStats;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package org.octgateway.api;
+package org.octgateway.contract;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -25,7 +25,7 @@ public final class JsonAnswers {
      * Refuses a request whose body has not been read: the body is dropped as it arrives (neither kept nor counted),
      * since answering without reading it would make many clients see a reset connection instead of the answer.
      */
-    static void refuseUnread(RoutingContext ctx, ApiError error) {
+    public static void refuseUnread(RoutingContext ctx, ApiError error) {
         HttpServerRequest request = ctx.request();
         if (!request.isEnded()) {
             request.handler(ignored -> { });

@@ -1,4 +1,4 @@
-package org.octgateway.storage;
+package org.octgateway.api;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,9 +7,11 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.Exchange;
-import org.octgateway.api.Acceptance;
-import org.octgateway.api.ApiError;
-import org.octgateway.queue.Job;
+import org.octgateway.storage.BucketRequest;
+import org.octgateway.storage.BucketRequests;
+import org.octgateway.storage.ResultPaths;
+import org.octgateway.contract.ApiError;
+import org.octgateway.job.Job;
 import org.octgateway.validation.ImageType;
 import org.octgateway.validation.JobRequest;
 import org.octgateway.validation.RequestValidator;

@@ -1,4 +1,4 @@
-package org.octgateway.api;
+package org.octgateway.contract;
 
 /** The request header names of the API (kept exactly as the service this gateway replaces spells them). */
 public final class RequestHeaders {

@@ -1,4 +1,4 @@
-package org.octgateway.queue;
+package org.octgateway.job;
 
 import java.util.Objects;
 

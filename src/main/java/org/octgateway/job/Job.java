@@ -1,4 +1,4 @@
-package org.octgateway.queue;
+package org.octgateway.job;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;

@@ -1,4 +1,4 @@
-package org.octgateway.delivery;
+package org.octgateway.validation;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package org.octgateway.operations;
+package org.octgateway.queue;
 
 import java.util.Enumeration;
 

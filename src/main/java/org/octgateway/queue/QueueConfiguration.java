@@ -1,0 +1,147 @@
+package org.octgateway.queue;
+
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.octgateway.PrivateDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The durable queue: the embedded broker (or the external one at {@code gateway.broker.url}), the JMS component
+ * the routes use, the job queue the REST side fills, and what reads the broker's state (health, depth, backlogs).
+ * Beans that take other beans are lazy: they are built on first use, once every package has bound its own.
+ */
+public class QueueConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueConfiguration.class);
+
+    /** The embedded broker, when no external broker is configured; not bound otherwise. */
+    @BindToRegistry
+    public EmbeddedBroker embeddedBroker(@PropertyInject("gateway.broker.url") String brokerUrl,
+                                         @PropertyInject("gateway.data-dir") String dataDir,
+                                         @PropertyInject("gateway.queue.dead-letters") String deadLetterQueue) {
+        if (!brokerUrl.isBlank()) {
+            return null;
+        }
+        // queued uploads are on disk there (large messages): owner-only, like the upload and spool directories
+        PrivateDirectory.restrict(Path.of(dataDir, "broker"));
+        return new EmbeddedBroker(Path.of(dataDir), deadLetterQueue);
+    }
+
+    /** Connections to the broker: in-VM to the embedded one, or to {@code gateway.broker.url}. */
+    @BindToRegistry
+    public ActiveMQConnectionFactory brokerConnectionFactory(@PropertyInject("gateway.broker.url") String brokerUrl,
+                                                             @PropertyInject("gateway.broker.username") String username,
+                                                             @PropertyInject("gateway.broker.password") String password) {
+        ActiveMQConnectionFactory factory;
+        if (brokerUrl.isBlank()) {
+            factory = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        } else {
+            LOG.info("Using the external broker at {}", brokerUrl);
+            factory = new ActiveMQConnectionFactory(brokerUrl);
+            if (!username.isBlank()) {
+                factory.setUser(username);
+                factory.setPassword(password);
+            }
+        }
+        // Jobs are slow (an inference call each): no prefetch, so every idle consumer can take the next one.
+        factory.setConsumerWindowSize(0);
+        return factory;
+    }
+
+    /** One shared connection with cached sessions and producers, for the routes and the job queue. */
+    @BindToRegistry(lazy = true)
+    public CachingConnectionFactory jmsConnectionFactory(ActiveMQConnectionFactory brokerConnectionFactory) {
+        CachingConnectionFactory factory = new CachingConnectionFactory(brokerConnectionFactory);
+        // Consumers are long-lived in the listener containers; caching them here would strand prefetched jobs.
+        factory.setCacheConsumers(false);
+        factory.setSessionCacheSize(20);
+        return factory;
+    }
+
+    @BindToRegistry(lazy = true)
+    public JmsComponent jms(CachingConnectionFactory jmsConnectionFactory) {
+        return JmsComponent.jmsComponent(jmsConnectionFactory);
+    }
+
+    @BindToRegistry(lazy = true)
+    public QueueHealth queueHealth(CamelContext context, ActiveMQConnectionFactory brokerConnectionFactory) {
+        return new QueueHealth(embeddedBroker(context), brokerConnectionFactory);
+    }
+
+    @BindToRegistry(lazy = true)
+    public QueueStats queueStats(CamelContext context, CachingConnectionFactory jmsConnectionFactory) {
+        return new QueueStats(embeddedBroker(context), jmsConnectionFactory);
+    }
+
+    @BindToRegistry(lazy = true)
+    public JobQueue jobQueue(CachingConnectionFactory jmsConnectionFactory,
+                             @PropertyInject("gateway.queue.jobs") String jobsQueue) {
+        return new JobQueue(jmsConnectionFactory, jobsQueue, new ObjectMapper());
+    }
+
+    /** The backlog limits, with the callers' counts read back from the broker (see {@link #configure}). */
+    @BindToRegistry(lazy = true)
+    public CallerBacklog callerBacklog(CamelContext context, CachingConnectionFactory jmsConnectionFactory,
+                                       @PropertyInject("gateway.queue.jobs") String jobsQueue,
+                                       @PropertyInject("gateway.queue.max-backlog") long maxBacklog,
+                                       @PropertyInject("gateway.queue.max-backlog-per-caller") long maxPerCaller,
+                                       @PropertyInject("gateway.bucket.max-images-per-request") int maxPerRequest) {
+        BrokerCounts counts = new BrokerCounts(embeddedBroker(context), jmsConnectionFactory, jobsQueue, new ObjectMapper());
+        return new CallerBacklog(counts, maxBacklog, maxPerCaller, maxPerRequest);
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        EmbeddedBroker broker = embeddedBroker(context);
+        if (broker != null) {
+            // A Camel service, started now (before any route or bean connects) and stopped after the routes.
+            context.addService(broker, true, true);
+        }
+        // Close the shared connection before the embedded broker stops (services stop in reverse order), or the
+        // broker's shutdown disconnects it and Spring logs the disconnect with a stack trace on every SIGTERM.
+        CachingConnectionFactory connections = context.getRegistry().lookupByNameAndType("jmsConnectionFactory",
+                CachingConnectionFactory.class);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                connections.destroy();
+            }
+        }, true, false);
+        context.addStartupListener((started, alreadyStarted) -> {
+            if (!alreadyStarted) {
+                scheduleRecounts(started, broker == null);
+            }
+        });
+    }
+
+    /**
+     * The callers' counts are recounted from the broker at startup (jobs queued before a restart) and, with an
+     * external broker that other gateways share, every few seconds: their workers take this gateway's jobs too.
+     */
+    private void scheduleRecounts(CamelContext context, boolean sharedBroker) {
+        CallerBacklog backlog = context.getRegistry().lookupByNameAndType("callerBacklog", CallerBacklog.class);
+        ScheduledExecutorService recounts = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "caller-backlog-recount");
+        if (sharedBroker) {
+            recounts.scheduleWithFixedDelay(backlog::recount, 0, CallerBacklog.RECOUNT_SECONDS, TimeUnit.SECONDS);
+        } else {
+            recounts.execute(backlog::recount);
+        }
+    }
+
+    private static EmbeddedBroker embeddedBroker(CamelContext context) {
+        return context.getRegistry().findSingleByType(EmbeddedBroker.class);
+    }
+}

@@ -1,0 +1,25 @@
+package org.octgateway.worker;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.PropertyInject;
+import org.octgateway.PrivateDirectory;
+import org.octgateway.metrics.GatewayMetrics;
+
+/** The job pipeline's beans: its steps, and the spool where a held job's image waits on disk. */
+public class WorkerConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(lazy = true)
+    public JobSteps jobSteps(GatewayMetrics metrics, @PropertyInject("gateway.inference.url") String inferenceUrl) {
+        return new JobSteps(new ObjectMapper(), inferenceUrl, metrics);
+    }
+
+    /** Owner-only and emptied at startup: what a crash left behind goes. */
+    @BindToRegistry
+    public JobSpool jobSpool(@PropertyInject("gateway.data-dir") String dataDir) {
+        return new JobSpool(PrivateDirectory.prepare(Path.of(dataDir, "spool")));
+    }
+}
