@@ -1,8 +1,10 @@
 package org.octgateway.storage;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.octgateway.contract.ApiError;
 import org.slf4j.Logger;
@@ -16,6 +18,10 @@ import org.slf4j.LoggerFactory;
 public class StorageProviders implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageProviders.class);
+    /** The failure of the provider's list route, kept by the endpoint's route to answer it after its doTry. */
+    public static final String LISTING_FAILURE = "gatewayListingFailure";
+
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private CamelContext camelContext;
 
     public void requireAvailable(@ExchangeProperty(BucketRequests.BUCKET_REQUEST) BucketRequest request) {
@@ -23,8 +29,10 @@ public class StorageProviders implements CamelContextAware {
         for (StorageProvider candidate : camelContext.getRegistry().findByType(StorageProvider.class)) {
             String missing = candidate.name().equals(provider) ? candidate.missingSetting() : null;
             if (missing != null) {
-                LOG.warn("Storage provider '{}' is unavailable: {}. Its endpoints answer 503; everything else works.",
-                        provider, missing);
+                if (warned.add(provider)) {
+                    LOG.warn("Storage provider '{}' is unavailable: {}. Its endpoints answer 503; everything else works.",
+                            provider, missing);
+                }
                 throw new ApiError(503, "provider_unavailable", "The " + provider
                         + " storage provider is not configured: " + missing + ".");
             }
@@ -32,7 +40,7 @@ public class StorageProviders implements CamelContextAware {
     }
 
     /** A listing that failed: a missing bucket is the client's 404, a refused location 403, anything else the provider's 502. */
-    public void listingFailed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
+    public void listingFailed(@ExchangeProperty(LISTING_FAILURE) Exception cause,
                               @ExchangeProperty(BucketRequests.BUCKET_REQUEST) BucketRequest request) {
         StorageRefused refused = StorageFailures.refused(cause);
         if (refused != null) {
