@@ -16,7 +16,7 @@ public class BucketRequests {
 
     public static final String BUCKET_REQUEST = "gatewayBucketRequest";
 
-    /** Lower-case bucket / container names, as GCS and Azure both allow them; also safe as a folder name. */
+    /** Lower-case bucket / container names, as the cloud stores allow them; also safe as a folder name. */
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
 
     private final BucketEndpoint endpoint;
