@@ -2,14 +2,13 @@ package org.octgateway.api;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.octgateway.storage.BucketRequests;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.validation.UploadedImage;
 
 /**
  * The accepting side of the REST API: the routes {@code direct:<operationId>} the REST contract's operations are
  * routed to (routes/rest-api.yaml, routes/openapi/gateway-api.yaml): validate, queue durably, answer at once.
- * Nothing slow happens here.
+ * Nothing slow happens here. The bucket endpoints are routes/bucket-endpoints.yaml.
  */
 public class AcceptRoutes extends RouteBuilder {
 
@@ -36,31 +35,5 @@ public class AcceptRoutes extends RouteBuilder {
                 .removeHeaders("*") // the request's headers are not answered back
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .marshal().json();
-
-        // The bucket endpoints differ only in their endpoint bean (name, provider, default buckets).
-        bucketEndpoint("bucket_invocations", "accept-gcs", "gcsEndpoint");
-        bucketEndpoint("bucket_invocations_azure_uae", "accept-azure", "azureEndpoint");
-
-        // validate → list the exam (names only) with the endpoint's provider → split into jobs → queue → answer
-        from("direct:accept-bucket").routeId("accept-bucket")
-                .routeConfigurationId(ErrorResponses.REST_ERRORS)
-                .bean("authentication", "authenticate")
-                .setProperty(RequestValidator.JOB_REQUEST, method("requestValidator", "validateBucket"))
-                .bean("bucketRequests", "validate")
-                .bean("storageProviders", "requireAvailable")
-                .bean("callerBacklog", "requireRoom") // a full queue refuses before the folder is listed
-                .doTry()
-                    .toD("direct:storage-${exchangeProperty." + BucketRequests.BUCKET_ENDPOINT + ".provider}-list")
-                .doCatch(Exception.class)
-                    .bean("storageProviders", "listingFailed")
-                .end()
-                .bean("examListing", "accept");
-    }
-
-    private void bucketEndpoint(String operationId, String routeId, String endpointBean) {
-        from("direct:" + operationId).routeId(routeId)
-                .routeConfigurationId(ErrorResponses.REST_ERRORS)
-                .setProperty(BucketRequests.BUCKET_ENDPOINT, simple("${ref:" + endpointBean + "}"))
-                .to("direct:accept-bucket");
     }
 }
