@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenApiContractTest extends GatewayTestSupport {
 
     private static final Set<String> OPERATIONS = Set.of("GET /ping", "POST /invocations", "POST /bucket_invocations",
-            "POST /bucket_invocations_azure_uae");
+            "POST /bucket_invocations_azure_uae", "POST /bucket_invocations_s3");
 
     @Override
     public void configureTest(TestExecutionConfiguration testExecutionConfiguration) {
