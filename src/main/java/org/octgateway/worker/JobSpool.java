@@ -1,5 +1,6 @@
 package org.octgateway.worker;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import jakarta.jms.JMSException;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -36,30 +38,30 @@ public class JobSpool {
     }
 
     /**
-     * Replaces the body, the queued message of an upload (camel-jms with mapJmsMessage=false) or the bytes or
-     * stream a storage provider answered, with a spool file holding the image; the file goes when the job ends.
+     * The image of a job as a spool file: from the queued message of an upload (camel-jms with mapJmsMessage=false)
+     * or the bytes or stream a storage provider answered. The file goes when the job ends; the exchange is asked for
+     * only to hear of that end (its unit of work).
      */
-    public void spool(Exchange exchange) throws IOException, JMSException {
-        Object body = exchange.getMessage().getBody();
+    public File spool(@Body Object image, Exchange job) throws IOException, JMSException {
         Path file = Files.createTempFile(directory, "job-", ".image");
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+        job.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
                 delete(file);
             }
         });
         try (OutputStream out = Files.newOutputStream(file)) {
-            if (body instanceof jakarta.jms.Message queued) {
+            if (image instanceof jakarta.jms.Message queued) {
                 queued.setObjectProperty(ARTEMIS_SAVE_BODY_TO_STREAM, out);
-            } else if (body != null) {
-                try (InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class)) {
+            } else if (image != null) {
+                try (InputStream in = job.getContext().getTypeConverter().mandatoryConvertTo(InputStream.class, job, image)) {
                     in.transferTo(out);
                 }
             }
-        } catch (org.apache.camel.InvalidPayloadException e) {
+        } catch (org.apache.camel.NoTypeConversionAvailableException e) {
             throw new IOException("the image cannot be read as a stream: " + e.getMessage(), e);
         }
-        exchange.getMessage().setBody(file.toFile());
+        return file.toFile();
     }
 
     private static void delete(Path file) {
