@@ -54,7 +54,10 @@ public class DeadLetters implements DeadLettersMBean {
         int replayed = 0;
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-             MessageConsumer consumer = session.createConsumer(session.createQueue(deadLetterQueue));
+             // only what was dead-lettered before this replay: a replayed delivery that fails for good again while the
+             // replay runs comes back with a later timestamp and waits for the next replay, instead of looping in this one
+             MessageConsumer consumer = session.createConsumer(session.createQueue(deadLetterQueue),
+                     "JMSTimestamp <= " + System.currentTimeMillis());
              MessageProducer producer = session.createProducer(null)) {
             connection.start();
             Message message;
