@@ -38,15 +38,26 @@ public class DemoRoutes extends RouteBuilder {
         from("direct:demo-inference").routeId("demo-inference")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .process(DemoRoutes::requireLoopbackCaller)
-                .bean("demoImageFacts", "describe");
+                .bean("demoImageFacts", "describe")
+                .removeHeaders("*") // the request's headers are not answered back
+                .choice().when(simple("${body.image} == false"))
+                    .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(415))
+                .end()
+                .marshal().json()
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
         from("direct:demo-webhook-receive").routeId("demo-webhook-receive")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .process(DemoRoutes::requireLoopbackCaller)
-                .bean("demoWebhookSink", "receive");
+                .bean("demoWebhookSink", "receive")
+                .removeHeaders("*")
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(204))
+                .setBody(constant(""));
         from("direct:demo-webhook-list").routeId("demo-webhook-list")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .process(DemoRoutes::requireLoopbackCaller)
-                .bean("demoWebhookSink", "list");
+                .bean("demoWebhookSink", "list")
+                .removeHeaders("*")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 
 /**
  * The demo webhook sink: keeps every envelope it receives as a JSON file a person can read
@@ -28,19 +28,15 @@ public class DemoWebhookSink {
         this.json = json;
     }
 
-    public void receive(Exchange exchange) throws IOException {
-        Message message = exchange.getMessage();
-        String id = message.getHeader("webhook-id", String.class);
-        String body = message.getBody(String.class);
+    /** Keeps one envelope, named by its webhook-id (a redelivery replaces its earlier copy). */
+    public void receive(@Header("webhook-id") String id, @Body String body) throws IOException {
         Files.createDirectories(folder);
         String name = (id == null ? "unknown-" + System.nanoTime() : id.replaceAll("[^A-Za-z0-9._-]", "_")) + ".json";
         Files.writeString(folder.resolve(name), body == null ? "" : body, StandardCharsets.UTF_8);
-        message.getHeaders().clear();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
-        message.setBody(null);
     }
 
-    public void list(Exchange exchange) throws IOException {
+    /** Every envelope kept, oldest first, as a pretty-printed JSON array. */
+    public String list() throws IOException {
         ArrayNode envelopes = json.createArrayNode();
         if (Files.isDirectory(folder)) {
             List<Path> files;
@@ -53,9 +49,7 @@ public class DemoWebhookSink {
                 envelopes.add(envelope);
             }
         }
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json.writerWithDefaultPrettyPrinter().writeValueAsString(envelopes));
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(envelopes);
     }
 
     private static long modified(Path file) {

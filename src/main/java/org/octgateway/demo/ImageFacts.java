@@ -7,16 +7,17 @@ import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import org.octgateway.validation.ImageType;
 
 /**
@@ -31,30 +32,38 @@ public class ImageFacts {
         this.json = json;
     }
 
-    public void describe(Exchange exchange) throws Exception {
-        Message message = exchange.getMessage();
-        byte[] image = message.getBody(byte[].class);
-        if (image == null) {
-            image = new byte[0];
-        }
-        ImageType type = ImageType.detect(image).orElse(null);
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("model", "demo (stands in for a model; reports facts about the image, no diagnosis)");
-        facts.put("request_id", message.getHeader("X-Request-ID"));
-        facts.put("examination_id", message.getHeader("Examination-ID"));
-        facts.put("format", type == null ? null : type.name().toLowerCase());
-        int[] size = type == null ? null : dimensions(type, image);
-        facts.put("width", size == null ? null : size[0]);
-        facts.put("height", size == null ? null : size[1]);
-        facts.put("bytes", image.length);
-        facts.put("sha256", sha256(image));
-        String parameters = message.getHeader("Inference-Parameters", String.class);
-        facts.put("parameters", parameters == null ? null : json.readTree(parameters));
+    /**
+     * What the demo model answers about one image.
+     *
+     * @param format null when the bytes are not an image the gateway knows (then the answer is 415)
+     */
+    public record Facts(
+            @JsonProperty("model") String model,
+            @JsonProperty("request_id") String requestId,
+            @JsonProperty("examination_id") String examinationId,
+            @JsonProperty("format") String format,
+            @JsonProperty("width") Integer width,
+            @JsonProperty("height") Integer height,
+            @JsonProperty("bytes") int bytes,
+            @JsonProperty("sha256") String sha256,
+            @JsonProperty("parameters") JsonNode parameters) {
 
-        message.getHeaders().clear();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, type == null ? 415 : 200);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(json.writeValueAsString(facts));
+        @JsonIgnore
+        public boolean isImage() {
+            return format != null;
+        }
+    }
+
+    public Facts describe(@Body byte[] image, @Header("X-Request-ID") String requestId,
+                          @Header("Examination-ID") String examinationId,
+                          @Header("Inference-Parameters") String parameters) throws Exception {
+        byte[] bytes = image == null ? new byte[0] : image;
+        ImageType type = ImageType.detect(bytes).orElse(null);
+        int[] size = type == null ? null : dimensions(type, bytes);
+        return new Facts("demo (stands in for a model; reports facts about the image, no diagnosis)", requestId,
+                examinationId, type == null ? null : type.name().toLowerCase(), size == null ? null : size[0],
+                size == null ? null : size[1], bytes.length, sha256(bytes),
+                parameters == null ? null : json.readTree(parameters));
     }
 
     static int[] dimensions(ImageType type, byte[] image) {

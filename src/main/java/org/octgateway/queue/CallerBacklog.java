@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.octgateway.contract.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +71,7 @@ public class CallerBacklog {
      * Refuses a request at once, before its upload is read or its folder listed, when not even one more job of its
      * caller would fit. The request's own count is checked again by {@link #admit}.
      */
-    public void requireRoom(Exchange exchange) {
-        String caller = exchange.getProperty(MessageNames.CALLER, String.class);
+    public void requireRoom(@ExchangeProperty(MessageNames.CALLER) String caller) {
         long depth = broker.messageCount();
         synchronized (this) {
             requireRoom(caller, 1, depth);
@@ -106,11 +106,10 @@ public class CallerBacklog {
     }
 
     /** A worker took one job off the queue (the first delivery only: a redelivered job was counted as taken). */
-    public void taken(Exchange exchange) {
-        if (Boolean.TRUE.equals(exchange.getMessage().getHeader("JMSRedelivered", Boolean.class))) {
+    public void taken(@Header("JMSRedelivered") Boolean redelivered, @Header(MessageNames.CALLER_PROPERTY) String caller) {
+        if (Boolean.TRUE.equals(redelivered)) {
             return;
         }
-        String caller = exchange.getMessage().getHeader(MessageNames.CALLER_PROPERTY, String.class);
         if (caller != null) {
             decrement(caller, 1);
         }
