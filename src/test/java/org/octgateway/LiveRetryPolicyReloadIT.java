@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveRetryPolicyReloadIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String POLICY = "${header.CamelRedeliveryCounter} < {{gateway.inference.max-attempts}}";
     private static final String EDITED_POLICY = "${header.CamelRedeliveryCounter} < 4";
 
@@ -126,10 +124,6 @@ class LiveRetryPolicyReloadIT {
     }
 
     private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
+        return GatewayTestSupport.json(text);
     }
 }
