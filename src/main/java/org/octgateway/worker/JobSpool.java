@@ -9,8 +9,9 @@ import java.nio.file.Path;
 
 import jakarta.jms.JMSException;
 import org.apache.camel.Body;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.NoTypeConversionAvailableException;
+import org.apache.camel.TypeConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,29 +40,34 @@ public class JobSpool {
 
     /**
      * The image of a job as a spool file: from the queued message of an upload (camel-jms with mapJmsMessage=false)
-     * or the bytes or stream a storage provider answered. The file goes when the job ends; the exchange is asked for
-     * only to hear of that end (its unit of work).
+     * or the bytes or stream a storage provider answered. The worker route deletes it when the job ends
+     * ({@link #delete}); a file that could not be filled is deleted here.
      */
-    public File spool(@Body Object image, Exchange job) throws IOException, JMSException {
+    public File spool(@Body Object image, TypeConverter converter) throws IOException, JMSException {
         Path file = Files.createTempFile(directory, "job-", ".image");
-        job.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                delete(file);
-            }
-        });
         try (OutputStream out = Files.newOutputStream(file)) {
             if (image instanceof jakarta.jms.Message queued) {
                 queued.setObjectProperty(ARTEMIS_SAVE_BODY_TO_STREAM, out);
             } else if (image != null) {
-                try (InputStream in = job.getContext().getTypeConverter().mandatoryConvertTo(InputStream.class, job, image)) {
+                try (InputStream in = converter.mandatoryConvertTo(InputStream.class, image)) {
                     in.transferTo(out);
                 }
             }
-        } catch (org.apache.camel.NoTypeConversionAvailableException e) {
+        } catch (NoTypeConversionAvailableException e) {
+            delete(file);
             throw new IOException("the image cannot be read as a stream: " + e.getMessage(), e);
+        } catch (IOException | JMSException | RuntimeException e) {
+            delete(file);
+            throw e;
         }
         return file.toFile();
+    }
+
+    /** The job has ended (completed, failed, or rolled back to the queue): its spool file goes. */
+    public void delete(@ExchangeProperty(WorkerRoutes.IMAGE) File image) {
+        if (image != null) {
+            delete(image.toPath());
+        }
     }
 
     private static void delete(Path file) {

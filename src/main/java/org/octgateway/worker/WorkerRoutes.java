@@ -16,6 +16,8 @@ public class WorkerRoutes extends RouteBuilder {
 
     /** Exchange property: the {@link org.octgateway.job.Job} being worked on. */
     public static final String JOB = "job";
+    /** Exchange property: the spool file holding the job's image while the worker holds the job (JobSpool). */
+    public static final String IMAGE = "image";
     /** Exchange property: the content type of the job's image, as detected (routes/inference.yaml sends it). */
     public static final String IMAGE_CONTENT_TYPE = "imageContentType";
     /** Exchange property: the inference server's answer (JSON). */
@@ -40,6 +42,8 @@ public class WorkerRoutes extends RouteBuilder {
                 + "&maxConcurrentConsumers={{gateway.inference.concurrency}}")
                 .routeId("job-worker")
                 .routeConfigurationId(WORKER_ERRORS)
+                // however the job ends (completed, failed, rolled back to the queue), its spool file goes
+                .onCompletion().bean("jobSpool", "delete").end()
                 .setProperty(JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
                 // content enricher: a bucket job's bytes come from its provider now, not at acceptance
@@ -49,7 +53,8 @@ public class WorkerRoutes extends RouteBuilder {
                     .removeProperty(FETCHING)
                 .end()
                 // the image waits on disk while the job is held (retries included), not on the heap
-                .setBody(method("jobSpool", "spool"))
+                .setProperty(IMAGE, method("jobSpool", "spool"))
+                .setBody(exchangeProperty(IMAGE))
                 .setProperty(IMAGE_CONTENT_TYPE, method("jobSteps", "imageContentType"))
                 .setProperty(INFERENCE_STARTED, method("jobSteps", "startClock"))
                 // the request, its headers and its retry policy: routes/inference.yaml. A job that fails for good
