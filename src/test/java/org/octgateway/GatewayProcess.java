@@ -40,6 +40,20 @@ final class GatewayProcess {
 
     /** @param jvmOptions options of the JVM itself, e.g. {@code -Xmx512m} */
     GatewayProcess(Path workDir, Path log, List<String> jvmOptions, Map<String, String> settings) {
+        this(workDir, log, jvmOptions, settings, false);
+    }
+
+    /**
+     * The jar configured as a container is: by environment variables only, no {@code -D}. The ports go in
+     * {@code CAMEL_SERVER_PORT} and {@code CAMEL_MANAGEMENT_PORT}; {@code environment} holds the other variables by
+     * name (GATEWAY_DATA_DIR, ...). CAMEL_* and GATEWAY_* variables of the test's own environment are not passed on.
+     */
+    static GatewayProcess configuredByEnvironment(Path workDir, Path log, Map<String, String> environment) {
+        return new GatewayProcess(workDir, log, List.of(), environment, true);
+    }
+
+    private GatewayProcess(Path workDir, Path log, List<String> jvmOptions, Map<String, String> settings,
+            boolean byEnvironment) {
         this.workDir = workDir;
         this.log = log;
         String jar = Path.of(System.getProperty("gateway.jar", "target/oct-inference-gateway.jar")).toAbsolutePath().toString();
@@ -47,15 +61,25 @@ final class GatewayProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-Dcamel.server.port=" + httpPort);
-        command.add("-Dcamel.management.port=" + managementPort);
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        if (!byEnvironment) {
+            command.add("-Dcamel.server.port=" + httpPort);
+            command.add("-Dcamel.management.port=" + managementPort);
+            settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        }
         command.add("-jar");
         command.add(jar);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        if (byEnvironment) {
+            Map<String, String> environment = builder.environment();
+            environment.keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("GATEWAY_"));
+            environment.put("CAMEL_SERVER_PORT", Integer.toString(httpPort));
+            environment.put("CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort));
+            environment.putAll(settings);
+        }
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

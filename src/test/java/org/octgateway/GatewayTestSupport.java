@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +83,11 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
     @Override
     protected Class<?> getMainClass() {
         return GatewayApplication.class;
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        GatewayApplication.configure(configuration);
     }
 
     @Override
