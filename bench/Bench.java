@@ -187,8 +187,8 @@ public class Bench {
         for (int i = 0; i < runs; i++) {
             ms[i] = postFolder(f);
             listMs[i] = routeLastMs("storage-local-list");
-            acceptMs[i] = routeLastMs("accept-bucket");
-            jobsMs[i] = processorLastMs("accept-bucket", "examListing");
+            acceptMs[i] = routeLastMs("accept-bucket_invocations");
+            jobsMs[i] = processorLastMs("accept-bucket_invocations", "examListing");
             if (i == runs - 1) {
                 heapQueued = heapAfterGcMb();
             }

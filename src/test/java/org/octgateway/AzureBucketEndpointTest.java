@@ -56,6 +56,14 @@ class AzureBucketEndpointTest extends BucketEndpointContract {
     }
 
     @Test
+    void aMissingInputContainerIs404() {
+        var answer = invoke("exam/", Map.of("Input-Bucket-Name", "no-such-container"));
+
+        assertEquals(404, answer.statusCode(), answer.body());
+        assertEquals("not_found", json(answer.body()).path("error").asText(), answer.body());
+    }
+
+    @Test
     void resultThatCannotBeWrittenBecomesAnErrorEnvelopeNamingWhere() {
         store().put(INPUT, "exam5/one.png", TestImages.png(51));
 

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every bucket endpoint does, whatever its provider: each subclass runs these against one real
- * provider (a folder, Google's in-process LocalStorageHelper, Azurite) behind one endpoint.
+ * provider (a folder, Google's in-process LocalStorageHelper, Azurite, S3Proxy) behind one endpoint.
  */
 abstract class BucketEndpointContract extends GatewayTestSupport {
 
@@ -43,6 +43,8 @@ abstract class BucketEndpointContract extends GatewayTestSupport {
         properties.setProperty("gateway.gcs.output-bucket", OUTPUT);
         properties.setProperty("gateway.azure.input-container", INPUT);
         properties.setProperty("gateway.azure.output-container", OUTPUT);
+        properties.setProperty("gateway.s3.input-bucket", INPUT);
+        properties.setProperty("gateway.s3.output-bucket", OUTPUT);
         providerProperties(properties);
     }
 

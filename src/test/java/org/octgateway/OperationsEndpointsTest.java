@@ -123,7 +123,7 @@ class OperationsEndpointsTest extends GatewayTestSupport {
     // ---- OpenAPI --------------------------------------------------------------------------------
 
     @Test
-    void apiDocDocumentsTheFourEndpointsTheirHeadersAndErrorCodes() {
+    void apiDocDocumentsTheFiveEndpointsTheirHeadersAndErrorCodes() {
         HttpResponse<String> answer = get("/api-doc");
         assertEquals(200, answer.statusCode(), answer.body());
         JsonNode doc = json(answer.body());
@@ -131,7 +131,8 @@ class OperationsEndpointsTest extends GatewayTestSupport {
 
         Set<String> paths = new TreeSet<>();
         doc.path("paths").fieldNames().forEachRemaining(paths::add);
-        assertEquals(Set.of("/ping", "/invocations", "/bucket_invocations", "/bucket_invocations_azure_uae"), paths);
+        assertEquals(Set.of("/ping", "/invocations", "/bucket_invocations", "/bucket_invocations_azure_uae",
+                "/bucket_invocations_s3"), paths);
         assertFalse(answer.body().contains("/demo"), "the demo peers are off and must not be documented");
 
         assertEquals(Set.of("200", "503"), responseCodes(doc, "/ping", "get"));

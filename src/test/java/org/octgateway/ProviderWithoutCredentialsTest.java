@@ -23,6 +23,18 @@ class ProviderWithoutCredentialsTest extends GatewayTestSupport {
         properties.setProperty("gateway.gcs.credentials", peers().dataDir.resolve("no-such-key.json").toString());
         properties.setProperty("gateway.azure.backend", "azure");
         properties.setProperty("gateway.azure.connection-string", "");
+        properties.setProperty("gateway.s3.backend", "s3");
+        properties.setProperty("gateway.s3.access-key", "");
+        properties.setProperty("gateway.s3.secret-key", "");
+        // The AWS default chain ends at the instance metadata service (a link-local address): never asked here.
+        System.setProperty("aws.disableEc2Metadata", "true");
+    }
+
+    @Test
+    void s3EndpointAnswers503NamingTheKeySettings() {
+        JsonNode error = refused503("/bucket_invocations_s3");
+
+        assertTrue(error.path("message").asText().contains("gateway.s3.access-key"), error.toString());
     }
 
     @Test

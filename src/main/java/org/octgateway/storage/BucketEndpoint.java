@@ -6,7 +6,7 @@ import org.octgateway.validation.AllowList;
  * One bucket endpoint of the API and the storage provider behind it.
  *
  * @param name                 the endpoint, as in its path (logs, metrics, job records)
- * @param provider             the provider whose routes serve it: gcs, azure, local, or one an engineer added
+ * @param provider             the provider whose routes serve it (routes/storage-{provider}.yaml)
  * @param defaultInputBucket   used when the request has no Input-Bucket-Name
  * @param defaultOutputBucket  used when the request has no Output-Bucket-Name
  * @param allowedInputBuckets  the buckets Input-Bucket-Name may name

@@ -13,4 +13,12 @@ package org.octgateway.storage;
 public record BucketRequest(
         BucketEndpoint endpoint, String inputBucket, String location, boolean folder, String outputBucket,
         boolean writeResult) {
+
+    /**
+     * What the provider lists: a folder under "folder/", so that "exam-1/" does not also list "exam-10/"; a bare
+     * name may be an object or a folder.
+     */
+    public String listingPrefix() {
+        return folder ? location + "/" : location;
+    }
 }

@@ -3,25 +3,38 @@ package org.octgateway.storage;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Message;
+import org.apache.camel.Header;
 import org.octgateway.contract.ApiError;
 import org.octgateway.contract.RequestHeaders;
 import org.octgateway.validation.AllowList;
 
-/** Validates the headers of a bucket endpoint into a {@link BucketRequest}, and asks its provider for the listing. */
+/**
+ * One bucket endpoint's request validator: the headers of a request to it, checked against its default buckets
+ * and allow-list, become a {@link BucketRequest}. routes/bucket-endpoints.yaml makes one per endpoint.
+ */
 public class BucketRequests {
 
-    public static final String BUCKET_ENDPOINT = "gatewayBucketEndpoint";
     public static final String BUCKET_REQUEST = "gatewayBucketRequest";
 
-    /** Lower-case bucket / container names, as GCS and Azure both allow them; also safe as a folder name. */
+    /** Lower-case bucket / container names, as the cloud stores allow them; also safe as a folder name. */
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
 
-    public void validate(Exchange exchange, @ExchangeProperty(BUCKET_ENDPOINT) BucketEndpoint endpoint) {
-        Message in = exchange.getMessage();
-        String rawLocation = in.getHeader(RequestHeaders.INPUT_LOCATION, String.class);
+    private final BucketEndpoint endpoint;
+
+    public BucketRequests(BucketEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /** The validator of the endpoint {@code name}, defined among the gateway's endpoints (see {@link BucketEndpoint#of}). */
+    public BucketRequests(BucketEndpoints endpoints, String name, String provider, String defaultInputBucket,
+                          String defaultOutputBucket, String allowedBucketsSetting) {
+        this(endpoints.define(name, provider, defaultInputBucket, defaultOutputBucket, allowedBucketsSetting));
+    }
+
+    public BucketRequest validate(@Header(RequestHeaders.INPUT_LOCATION) String rawLocation,
+                                  @Header(RequestHeaders.INPUT_BUCKET_NAME) String inputBucketName,
+                                  @Header(RequestHeaders.OUTPUT_BUCKET_NAME) String outputBucketName,
+                                  @Header(RequestHeaders.WRITE_TO_GCS) String writeToGcs) {
         if (rawLocation == null || rawLocation.isBlank()) {
             throw ApiError.missingHeader(RequestHeaders.INPUT_LOCATION);
         }
@@ -40,18 +53,11 @@ public class BucketRequests {
         }
         checkObjectName(location);
 
-        String inputBucket = bucket(in, RequestHeaders.INPUT_BUCKET_NAME, endpoint.defaultInputBucket(),
+        String inputBucket = bucket(inputBucketName, RequestHeaders.INPUT_BUCKET_NAME, endpoint.defaultInputBucket(),
                 endpoint.allowedInputBuckets());
-        String outputBucket = bucket(in, RequestHeaders.OUTPUT_BUCKET_NAME, endpoint.defaultOutputBucket(),
+        String outputBucket = bucket(outputBucketName, RequestHeaders.OUTPUT_BUCKET_NAME, endpoint.defaultOutputBucket(),
                 endpoint.allowedOutputBuckets());
-        boolean writeResult = parseBoolean(in.getHeader(RequestHeaders.WRITE_TO_GCS, String.class));
-
-        BucketRequest request = new BucketRequest(endpoint, inputBucket, location, folder, outputBucket, writeResult);
-        exchange.setProperty(BUCKET_REQUEST, request);
-        // The listing request for the provider's list route (see StorageHeaders). A folder is listed under
-        // "folder/", so that "exam-1/" does not also list "exam-10/"; a bare name may be an object or a folder.
-        in.setHeader(StorageHeaders.BUCKET, inputBucket);
-        in.setHeader(StorageHeaders.PREFIX, folder ? location + "/" : location);
+        return new BucketRequest(endpoint, inputBucket, location, folder, outputBucket, parseBoolean(writeToGcs));
     }
 
     /** Write-To-GCS: true/false/1/0/yes/no in any case; absent means false. */
@@ -67,8 +73,7 @@ public class BucketRequests {
         };
     }
 
-    private static String bucket(Message in, String header, String defaultBucket, AllowList allowed) {
-        String value = in.getHeader(header, String.class);
+    private static String bucket(String value, String header, String defaultBucket, AllowList allowed) {
         if (value == null || value.isBlank()) {
             if (defaultBucket == null || defaultBucket.isBlank()) {
                 throw ApiError.missingHeader(header);

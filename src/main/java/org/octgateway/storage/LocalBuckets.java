@@ -25,7 +25,7 @@ public class LocalBuckets {
     }
 
     /** A path that leads out of its bucket on disk (through a symbolic link); the message names no local path. */
-    public static class OutsideBucket extends IOException {
+    public static class OutsideBucket extends StorageRefused {
         public OutsideBucket(String bucket, String name) {
             super(name.isEmpty() ? "the local bucket '" + bucket + "' is a symbolic link out of the buckets' root; refused"
                     : "'" + name + "' leads outside the local bucket '" + bucket + "' through a symbolic link; refused");

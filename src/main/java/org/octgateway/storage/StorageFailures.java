@@ -1,11 +1,6 @@
 package org.octgateway.storage;
 
-import java.nio.file.NoSuchFileException;
-
-import com.azure.storage.blob.models.BlobStorageException;
-import com.google.cloud.storage.StorageException;
-
-/** What the providers' SDKs said when a storage call failed, read from the cause chain in one place. */
+/** Reads the neutral storage failures (see {@link StorageFailure}) from a cause chain, in one place. */
 public final class StorageFailures {
 
     private StorageFailures() {
@@ -13,39 +8,29 @@ public final class StorageFailures {
 
     /** A missing bucket, container or object, whichever provider said so. */
     public static boolean isNotFound(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof BlobStorageException azure && azure.getStatusCode() == 404
-                    || t instanceof StorageException gcs && gcs.getCode() == 404
-                    || t instanceof NoSuchFileException) {
-                return true;
-            }
-        }
-        return false;
+        return find(failure, StorageNotFound.class) != null;
     }
 
-    /** The local provider's refusal of a path leading out of its bucket, or null. */
-    public static LocalBuckets.OutsideBucket outsideBucket(Throwable failure) {
+    /** The provider's refusal of the location itself, or null. */
+    public static StorageRefused refused(Throwable failure) {
+        return find(failure, StorageRefused.class);
+    }
+
+    /** The provider's answer in a few words. */
+    public static String describe(Throwable failure) {
+        StorageFailure storage = find(failure, StorageFailure.class);
+        if (storage != null) {
+            return storage.getMessage();
+        }
+        return failure == null ? "unknown error" : failure.getClass().getSimpleName();
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LocalBuckets.OutsideBucket refused) {
-                return refused;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
-    }
-
-    /** The SDK's answer in a few words (its status and error code, not its XML or stack trace). */
-    public static String describe(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof BlobStorageException azure) {
-                return "Azure answered " + azure.getStatusCode() + " " + azure.getErrorCode();
-            }
-            if (t instanceof StorageException gcs) {
-                return "GCS answered " + gcs.getCode() + " " + gcs.getReason();
-            }
-            if (t instanceof LocalBuckets.OutsideBucket refused) {
-                return refused.getMessage();
-            }
-        }
-        return failure == null ? "unknown error" : failure.getClass().getSimpleName();
     }
 }

@@ -1,47 +1,48 @@
 package org.octgateway.storage;
 
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.camel.Exchange;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.ExchangeProperty;
 import org.octgateway.contract.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which storage providers can serve requests. A provider without credentials makes only its own
- * endpoints answer 503 (naming what is missing); the rest of the gateway keeps working.
+ * Which storage providers can serve requests, as each provider's class ({@link StorageProvider}) says. A provider
+ * without credentials makes only its own endpoints answer 503 (naming what is missing); the rest of the gateway
+ * keeps working. A provider with no such class (local, or a YAML-only one) is always available.
  */
-public class StorageProviders {
+public class StorageProviders implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageProviders.class);
-    private final Map<String, String> unavailable = new ConcurrentHashMap<>();
+    /** The failure of the provider's list route, kept by the endpoint's route to answer it after its doTry. */
+    public static final String LISTING_FAILURE = "gatewayListingFailure";
 
-    /** Records, and logs once at startup, that {@code provider} cannot serve requests and why. */
-    public void markUnavailable(String provider, String whatIsMissing) {
-        unavailable.put(provider, whatIsMissing);
-        LOG.warn("Storage provider '{}' is unavailable: {}. Its endpoints answer 503; everything else works.",
-                provider, whatIsMissing);
-    }
-
-    public boolean isAvailable(String provider) {
-        return !unavailable.containsKey(provider);
-    }
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private CamelContext camelContext;
 
     public void requireAvailable(@ExchangeProperty(BucketRequests.BUCKET_REQUEST) BucketRequest request) {
-        String missing = unavailable.get(request.endpoint().provider());
-        if (missing != null) {
-            throw new ApiError(503, "provider_unavailable", "The " + request.endpoint().provider()
-                    + " storage provider is not configured: " + missing + ".");
+        String provider = request.endpoint().provider();
+        for (StorageProvider candidate : camelContext.getRegistry().findByType(StorageProvider.class)) {
+            String missing = candidate.name().equals(provider) ? candidate.missingSetting() : null;
+            if (missing != null) {
+                if (warned.add(provider)) {
+                    LOG.warn("Storage provider '{}' is unavailable: {}. Its endpoints answer 503; everything else works.",
+                            provider, missing);
+                }
+                throw new ApiError(503, "provider_unavailable", "The " + provider
+                        + " storage provider is not configured: " + missing + ".");
+            }
         }
     }
 
-    /** A listing that failed: a missing bucket is the client's 404, a refused link 403, anything else the provider's 502. */
-    public void listingFailed(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        BucketRequest request = exchange.getProperty(BucketRequests.BUCKET_REQUEST, BucketRequest.class);
-        LocalBuckets.OutsideBucket refused = StorageFailures.outsideBucket(cause);
+    /** A listing that failed: a missing bucket is the client's 404, a refused location 403, anything else the provider's 502. */
+    public void listingFailed(@ExchangeProperty(LISTING_FAILURE) Exception cause,
+                              @ExchangeProperty(BucketRequests.BUCKET_REQUEST) BucketRequest request) {
+        StorageRefused refused = StorageFailures.refused(cause);
         if (refused != null) {
             throw new ApiError(403, "location_not_allowed", "The " + request.endpoint().provider() + " provider refused: "
                     + refused.getMessage() + ".");
@@ -52,5 +53,15 @@ public class StorageProviders {
         LOG.warn("Listing bucket '{}' failed: {}", request.inputBucket(), String.valueOf(cause));
         throw new ApiError(502, "storage_unavailable", "The " + request.endpoint().provider()
                 + " storage provider could not list the bucket '" + request.inputBucket() + "'; try again later.");
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 }
