@@ -2,6 +2,10 @@ package org.octgateway;
 
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 import jakarta.jms.Connection;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.Message;
@@ -15,7 +19,7 @@ final class DeadLetterBrowser {
     private DeadLetterBrowser() {
     }
 
-    /** The dead letter of {@code requestUuid} (its GatewayRequestUuid property), if there is one. */
+    /** The dead letter of {@code requestUuid} (the requestUuid of its GatewayDelivery property), if there is one. */
     static Optional<Message> deadLetter(String requestUuid) throws Exception {
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
              Connection connection = factory.createConnection()) {
@@ -25,7 +29,7 @@ final class DeadLetterBrowser {
                 var messages = browser.getEnumeration();
                 while (messages.hasMoreElements()) {
                     Message message = (Message) messages.nextElement();
-                    if (requestUuid.equals(message.getStringProperty("GatewayRequestUuid"))) {
+                    if (requestUuid.equals(delivery(message).path("requestUuid").asText())) {
                         return Optional.of(message);
                     }
                 }
@@ -34,5 +38,11 @@ final class DeadLetterBrowser {
             }
         }
         return Optional.empty();
+    }
+
+    /** A queued or dead-lettered message's delivery: its GatewayDelivery property (webhookUrl, requestUuid, attempt). */
+    static JsonNode delivery(Message message) throws Exception {
+        String delivery = message.getStringProperty("GatewayDelivery");
+        return delivery == null ? MissingNode.getInstance() : new ObjectMapper().readTree(delivery);
     }
 }

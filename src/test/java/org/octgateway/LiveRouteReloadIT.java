@@ -48,9 +48,9 @@ class LiveRouteReloadIT {
     private static final Duration RELOAD_BOUND = Duration.ofSeconds(15);
     private static final String HEADER = "X-Gateway-Reloaded";
     private static final String PREPARE_STEP = """
-                    - bean:
-                        ref: webhookDelivery
-                        method: prepare
+                    - setHeader:
+                        name: Content-Type
+                        constant: application/json
             """;
 
     private final WireMockServer webhook = new WireMockServer(options().dynamicPort());

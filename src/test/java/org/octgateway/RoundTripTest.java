@@ -4,8 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -88,6 +91,31 @@ class RoundTripTest extends GatewayTestSupport {
         assertTrue(delivery.getHeader("Content-Type").startsWith("application/json"));
         String expected = "v1," + hmacSha256Base64(SECRET, uuid + "." + timestamp + "." + delivery.getBodyAsString());
         assertEquals(expected, delivery.getHeader("webhook-signature"));
+    }
+
+    /** What an HTTP client adds to any request on its own (connection management, framing, identification). */
+    private static final Set<String> TRANSPORT_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection",
+            "user-agent", "accept-encoding", "expect");
+
+    @Test
+    void thePeersSeeExactlyTheHeadersTheRoutesSetAndNothingOfTheQueuedMessages() {
+        String hook = "/hooks/exact-headers";
+        String uuid = accepted(uploadImage("b.png", "image/png", TestImages.png(6), Map.of(
+                "Webhook-Url", webhookUrl(hook), "Examination-ID", "exam-7")));
+        awaitEnvelope(hook, uuid);
+
+        // routes/inference.yaml, call-inference
+        assertEquals(Set.of("content-type", "inference-parameters", "x-request-id", "examination-id"),
+                headerNames(inferenceCallsFor(uuid).get(0)));
+        // routes/delivery.yaml, deliver-webhook (the secret is set in this test)
+        LoggedRequest delivery = webhookCalls(hook).stream()
+                .filter(r -> uuid.equals(json(r.getBodyAsString()).path("request_uuid").asText())).findFirst().orElseThrow();
+        assertEquals(Set.of("content-type", "webhook-id", "webhook-timestamp", "webhook-signature"), headerNames(delivery));
+    }
+
+    private static Set<String> headerNames(LoggedRequest request) {
+        return request.getHeaders().keys().stream().map(name -> name.toLowerCase(Locale.ROOT))
+                .filter(name -> !TRANSPORT_HEADERS.contains(name)).collect(Collectors.toSet());
     }
 
     @Test

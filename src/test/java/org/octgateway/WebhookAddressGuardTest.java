@@ -155,8 +155,8 @@ class WebhookAddressGuardTest extends GatewayTestSupport {
              MessageProducer producer = session.createProducer(session.createQueue("gateway.deliveries"))) {
             TextMessage message = session.createTextMessage(
                     "{\"type\":\"inference.completed\",\"request_uuid\":\"" + uuid + "\",\"status\":\"completed\"}");
-            message.setStringProperty("GatewayWebhookUrl", webhookUrl);
-            message.setStringProperty("GatewayRequestUuid", uuid);
+            message.setStringProperty("GatewayDelivery",
+                    "{\"webhookUrl\":\"" + webhookUrl + "\",\"requestUuid\":\"" + uuid + "\",\"attempt\":1}");
             producer.send(message);
         }
         return uuid;

@@ -101,7 +101,9 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         assertTrue(logged.contains("failed for good") && logged.contains(webhooks().baseUrl() + "/…"), logged);
         assertFalse(logged.contains("caller-secret-123") || logged.contains("always-down"),
                 "log lines show the webhook as scheme://host:port/… only:\n" + logged);
-        assertEquals(webhookUrl(hook), deadLetter.getStringProperty("GatewayWebhookUrl"));
+        JsonNode delivery = DeadLetterBrowser.delivery(deadLetter);
+        assertEquals(webhookUrl(hook), delivery.path("webhookUrl").asText(), "the one name of the webhook URL, end to end");
+        assertEquals(3, delivery.path("attempt").asInt());
         String reason = deadLetter.getStringProperty("GatewayFailure");
         assertTrue(reason.contains("500") && !reason.contains("caller-secret-123"),
                 "the reason names the failure, not the webhook's token: " + reason);
@@ -114,19 +116,59 @@ class WebhookDeliveryTest extends GatewayTestSupport {
     @Test
     void aDeliveryTheBrokerDeadLetteredStartsAfreshWhenReplayed() throws Exception {
         String hook = "/hooks/replayed";
+        String uuid = java.util.UUID.randomUUID().toString();
+        // As the broker dead-letters a delivery it had to roll back too often: with the attempt it had reached.
+        replaysWithAllAttempts(hook, uuid, deadLetter -> deadLetter.setStringProperty("GatewayDelivery",
+                "{\"webhookUrl\":\"" + webhookUrl(hook) + "\",\"requestUuid\":\"" + uuid + "\",\"attempt\":3}"));
+    }
+
+    @Test
+    void aDeadLetterOfThePreviousGatewayVersionIsReplayedToo() throws Exception {
+        String hook = "/hooks/replayed-legacy";
+        String uuid = java.util.UUID.randomUUID().toString();
+        // Versions before the GatewayDelivery property kept the delivery in three properties and the attempt in a fourth.
+        replaysWithAllAttempts(hook, uuid, deadLetter -> {
+            deadLetter.setStringProperty("GatewayWebhookUrl", webhookUrl(hook));
+            deadLetter.setStringProperty("GatewayRequestUuid", uuid);
+            deadLetter.setIntProperty("GatewayDeliveryAttempt", 3);
+        });
+    }
+
+    @Test
+    void aDeliveryQueuedByThePreviousGatewayVersionIsDelivered() throws Exception {
+        String hook = "/hooks/queued-by-legacy";
+        webhooks().stubFor(post(urlPathEqualTo(hook)).willReturn(ok()));
+        String uuid = java.util.UUID.randomUUID().toString();
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
+             Connection connection = factory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(session.createQueue("gateway.deliveries"))) {
+            TextMessage delivery = session.createTextMessage("{\"request_uuid\":\"" + uuid + "\",\"status\":\"completed\"}");
+            delivery.setStringProperty("GatewayWebhookUrl", webhookUrl(hook));
+            delivery.setStringProperty("GatewayRequestUuid", uuid);
+            delivery.setStringProperty("GatewayExaminationId", "exam-legacy");
+            producer.send(delivery);
+        }
+        await("delivery queued by the previous version").atMost(DELIVERY_TIMEOUT).until(() -> !deliveriesTo(hook).isEmpty());
+        var request = deliveriesTo(hook).get(0).getRequest();
+        assertEquals(uuid, request.getHeader("webhook-id"));
+        assertEquals(uuid, json(request.getBodyAsString()).path("request_uuid").asText());
+    }
+
+    private interface DeadLetterShape {
+        void apply(TextMessage deadLetter) throws Exception;
+    }
+
+    private void replaysWithAllAttempts(String hook, String uuid, DeadLetterShape shape) throws Exception {
         webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs(STARTED)
                 .willSetStateTo("failed once").willReturn(serverError()));
         webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs("failed once").willReturn(ok()));
-        String uuid = java.util.UUID.randomUUID().toString();
-        // As the broker dead-letters a delivery it had to roll back too often: with the attempt it had reached.
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
              Connection connection = factory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer producer = session.createProducer(session.createQueue("gateway.dead-letters"))) {
             TextMessage deadLetter = session.createTextMessage("{\"request_uuid\":\"" + uuid + "\",\"status\":\"completed\"}");
-            deadLetter.setStringProperty("GatewayWebhookUrl", webhookUrl(hook));
-            deadLetter.setStringProperty("GatewayRequestUuid", uuid);
-            deadLetter.setIntProperty("GatewayDeliveryAttempt", 3);
+            shape.apply(deadLetter);
             producer.send(deadLetter);
         }
 
@@ -136,5 +178,6 @@ class WebhookDeliveryTest extends GatewayTestSupport {
                 .anyMatch(e -> e.getResponse().getStatus() == 200));
         assertEquals(List.of(500, 200), deliveriesTo(hook).stream().map(e -> e.getResponse().getStatus()).toList(),
                 "a replay gets all its attempts again (max-attempts=3), not what was left of them");
+        assertEquals(uuid, deliveriesTo(hook).get(1).getRequest().getHeader("webhook-id"));
     }
 }

@@ -47,11 +47,20 @@ public class UnroutedRequests implements RoutePolicyFactory {
             String path = message.getHeader(Exchange.HTTP_PATH, String.class);
             if (status != null && status == 405 && contract.paths().contains(path)) {
                 String allow = message.getHeader("Allow", String.class);
-                ErrorResponses.answer(exchange, new ApiError(405, "method_not_allowed",
+                answer(message, new ApiError(405, "method_not_allowed",
                         path + " does not take " + method + "; it takes " + allow + ".", Map.of("Allow", allow)));
             } else if (status != null && (status == 404 || status == 405)) {
-                ErrorResponses.answer(exchange, new ApiError(404, "not_found", "No such endpoint: " + method + " " + path));
+                answer(message, new ApiError(404, "not_found", "No such endpoint: " + method + " " + path));
             }
         }
+    }
+
+    /** The JSON error, as the rest-errors route configuration (routes/errors.yaml) answers it, after the route. */
+    private static void answer(Message message, ApiError error) {
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.httpStatus());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        error.responseHeaders().forEach(message::setHeader);
+        message.setBody(error.json());
     }
 }

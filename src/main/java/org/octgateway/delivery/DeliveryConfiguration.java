@@ -8,16 +8,21 @@ import org.apache.camel.PropertyInject;
 import org.octgateway.metrics.GatewayMetrics;
 import org.octgateway.validation.WebhookAddressPolicy;
 
-/** Webhook delivery: the shaping and retry decisions, and the guarded HTTP client every attempt goes through. */
+/** Webhook delivery: its signer, its retry decisions, and the guarded HTTP client every attempt goes through. */
 public class DeliveryConfiguration implements CamelConfiguration {
+
+    /** Signs webhook requests (routes/delivery.yaml) when gateway.webhook.secret is set. */
+    @BindToRegistry
+    public WebhookSigner webhookSigner(@PropertyInject("gateway.webhook.secret") String secret) {
+        return new WebhookSigner(secret);
+    }
 
     @BindToRegistry(lazy = true)
     public WebhookDelivery webhookDelivery(GatewayMetrics metrics,
-            @PropertyInject("gateway.webhook.secret") String secret,
             @PropertyInject("gateway.webhook.max-attempts") int maxAttempts,
             @PropertyInject("gateway.webhook.retry-schedule") String retrySchedule,
             @PropertyInject("gateway.webhook.max-retry-after-ms") long maxRetryAfterMs) {
-        return new WebhookDelivery(new WebhookSigner(secret), metrics, maxAttempts,
+        return new WebhookDelivery(metrics, maxAttempts,
                 RetrySchedule.parse(retrySchedule, Duration.ofMillis(maxRetryAfterMs)));
     }
 

@@ -1,23 +1,25 @@
 package org.octgateway.delivery;
 
-import org.octgateway.job.MessageNames;
-import org.octgateway.validation.WebhookAddressRefused;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.job.Delivery;
 import org.octgateway.job.JobLogContext;
+import org.octgateway.job.MessageNames;
+import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.validation.WebhookAddressRefused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shapes a queued result envelope into the webhook request (routes/delivery.yaml) and decides what becomes of an
- * attempt. The webhook sees only Content-Type and the Standard Webhooks headers.
+ * The decisions of webhook delivery (routes/delivery.yaml shapes the messages): which delivery a queued message is,
+ * whether a failed attempt ends it, when the next attempt happens, and the record of each outcome.
  * <p>
  * Every attempt is one delivery of a queued message. A failed attempt is not rolled back: the delivery is sent
  * again to the delivery queue with the next attempt number and an Artemis scheduled delivery time (the retry
@@ -26,55 +28,36 @@ import org.slf4j.LoggerFactory;
  */
 public class WebhookDelivery {
 
-    public static final String WEBHOOK_URL = "gatewayWebhookUrl";
-    public static final String REQUEST_UUID = "gatewayRequestUuid";
-    public static final String EXAMINATION_ID = "gatewayExaminationId";
-    public static final String ATTEMPT = "gatewayDeliveryAttempt";
-    private static final String ENVELOPE = "gatewayEnvelope";
-    /** The attempt a queued delivery is for (absent: the first). Dead letters carry none, so a replay starts afresh. */
-    public static final String ATTEMPT_HEADER = "GatewayDeliveryAttempt";
-    /** Artemis delivers a message carrying this property (epoch millis) no earlier than that time. */
-    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** Exchange property of the delivery route: the {@link Delivery} being attempted. */
+    public static final String DELIVERY = "delivery";
     /** A host at its per-host limit is tried again after about this long (not counted as an attempt). */
     private static final Duration BUSY_HOST_PAUSE = Duration.ofSeconds(1);
     private static final int GONE = 410;
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
 
-    private final WebhookSigner signer;
     private final GatewayMetrics metrics;
     private final int maxAttempts;
     private final RetrySchedule schedule;
 
-    public WebhookDelivery(WebhookSigner signer, GatewayMetrics metrics, int maxAttempts, RetrySchedule schedule) {
-        this.signer = signer;
+    public WebhookDelivery(GatewayMetrics metrics, int maxAttempts, RetrySchedule schedule) {
         this.metrics = metrics;
         this.maxAttempts = maxAttempts;
         this.schedule = schedule;
     }
 
-    /** Called for every attempt, so the timestamp and signature are always fresh. */
-    public void prepare(Exchange exchange) {
-        Message message = exchange.getMessage();
-        exchange.setProperty(ATTEMPT, message.getHeader(ATTEMPT_HEADER, 1, Integer.class));
-        exchange.setProperty(WEBHOOK_URL, message.getHeader(MessageNames.WEBHOOK_URL_HEADER, String.class));
-        exchange.setProperty(REQUEST_UUID, message.getHeader(MessageNames.REQUEST_UUID_HEADER, String.class));
-        exchange.setProperty(EXAMINATION_ID, message.getHeader(MessageNames.EXAMINATION_ID_HEADER, String.class));
-        String requestUuid = exchange.getProperty(REQUEST_UUID, String.class);
-        JobLogContext.tag(requestUuid, exchange.getProperty(EXAMINATION_ID, String.class));
-        String body = message.getBody(String.class);
-        exchange.setProperty(ENVELOPE, body);
-        long timestamp = System.currentTimeMillis() / 1000;
-
-        message.getHeaders().clear();
-        message.setBody(body);
-        message.setHeader(Exchange.HTTP_URI, exchange.getProperty(WEBHOOK_URL, String.class));
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("webhook-id", requestUuid);
-        message.setHeader("webhook-timestamp", Long.toString(timestamp));
-        if (signer.isEnabled()) {
-            message.setHeader("webhook-signature", signer.sign(requestUuid, timestamp, body));
-        }
+    /**
+     * The delivery a queued message is for: its {@link MessageNames#DELIVERY_PROPERTY}, or the separate properties
+     * an earlier gateway version queued (absent attempt: the first). Log lines are tagged with its job from here on.
+     */
+    public Delivery received(@Header(MessageNames.DELIVERY_PROPERTY) String queued,
+            @Header(MessageNames.LEGACY_WEBHOOK_URL) String legacyWebhookUrl,
+            @Header(MessageNames.LEGACY_REQUEST_UUID) String legacyRequestUuid,
+            @Header(MessageNames.LEGACY_EXAMINATION_ID) String legacyExaminationId,
+            @Header(MessageNames.LEGACY_ATTEMPT) Integer legacyAttempt) {
+        Delivery delivery = queued != null ? Delivery.fromJson(queued)
+                : new Delivery(legacyWebhookUrl, legacyRequestUuid, legacyExaminationId, legacyAttempt == null ? 1 : legacyAttempt);
+        JobLogContext.tag(delivery.requestUuid(), delivery.examinationId());
+        return delivery;
     }
 
     /**
@@ -82,31 +65,33 @@ public class WebhookDelivery {
      * a 410 Gone (the receiver asks for no more deliveries, as Standard Webhooks says), or an address the gateway may
      * not call.
      */
-    public boolean failsForGood(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        return exchange.getProperty(ATTEMPT, 1, Integer.class) >= maxAttempts
+    public boolean failsForGood(@ExchangeProperty(DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        return delivery.attempt() >= maxAttempts
                 || cause instanceof HttpOperationFailedException http && http.getStatusCode() == GONE
                 || cause instanceof WebhookAddressRefused;
     }
 
-    /** Queues the next attempt for the time the schedule (or the webhook's Retry-After) says. */
-    public void retryLater(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
+    /** When (epoch millis) the next attempt is due: as the schedule (or the webhook's Retry-After) says. */
+    public long nextAttemptAt(@ExchangeProperty(DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        int attempt = delivery.attempt();
         Duration delay = retryAfter(cause).orElseGet(() -> schedule.delayBefore(attempt + 1, ThreadLocalRandom.current()));
-        requeue(exchange, attempt + 1, delay);
         metrics.webhookDelivery("retried");
         LOG.warn("Webhook delivery attempt {} of {} to {} failed ({}); next attempt in {} s", attempt, maxAttempts,
-                shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)), failure(cause), delay.toSeconds());
+                shortUrl(delivery.webhookUrl()), failure(cause), delay.toSeconds());
+        return System.currentTimeMillis() + delay.toMillis();
     }
 
-    /** The host already has its share of deliveries under way: try again shortly, without counting an attempt. */
-    public void postponeForBusyHost(Exchange exchange) {
-        int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
+    /**
+     * When (epoch millis) to try a host that already has its share of deliveries under way: shortly, and the attempt
+     * does not count.
+     */
+    public long busyHostRetryAt(@ExchangeProperty(DELIVERY) Delivery delivery) {
         Duration pause = BUSY_HOST_PAUSE.plusMillis(ThreadLocalRandom.current().nextLong(BUSY_HOST_PAUSE.toMillis()));
-        requeue(exchange, attempt, pause);
         LOG.debug("Webhook host {} is at its limit of deliveries under way; attempt {} waits {} ms",
-                shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)), attempt, pause.toMillis());
+                shortUrl(delivery.webhookUrl()), delivery.attempt(), pause.toMillis());
+        return System.currentTimeMillis() + pause.toMillis();
     }
 
     private Optional<Duration> retryAfter(Exception cause) {
@@ -116,25 +101,6 @@ public class WebhookDelivery {
                     .flatMap(header -> schedule.retryAfter(header.getValue(), System.currentTimeMillis()));
         }
         return Optional.empty();
-    }
-
-    /** The message as the delivery queue holds it: the envelope and what the next attempt needs. */
-    private void requeue(Exchange exchange, int attempt, Duration delay) {
-        Message message = queuedDelivery(exchange);
-        message.setHeader(ATTEMPT_HEADER, attempt);
-        message.setHeader(SCHEDULED_DELIVERY, System.currentTimeMillis() + delay.toMillis());
-    }
-
-    private static Message queuedDelivery(Exchange exchange) {
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setBody(exchange.getProperty(ENVELOPE, String.class));
-        message.setHeader(MessageNames.WEBHOOK_URL_HEADER, exchange.getProperty(WEBHOOK_URL, String.class));
-        message.setHeader(MessageNames.REQUEST_UUID_HEADER, exchange.getProperty(REQUEST_UUID, String.class));
-        if (exchange.getProperty(EXAMINATION_ID) != null) {
-            message.setHeader(MessageNames.EXAMINATION_ID_HEADER, exchange.getProperty(EXAMINATION_ID, String.class));
-        }
-        return message;
     }
 
     /**
@@ -166,19 +132,17 @@ public class WebhookDelivery {
         }
     }
 
-    public void delivered(Exchange exchange) {
+    public void delivered(@ExchangeProperty(DELIVERY) Delivery delivery, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
         metrics.webhookDelivery("delivered");
-        LOG.info("Result delivered to the webhook at {} (HTTP {})", shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)),
-                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+        LOG.info("Result delivered to the webhook at {} (HTTP {})", shortUrl(delivery.webhookUrl()), status);
     }
 
-    /** Keeps what the dead-letter queue needs to replay the delivery later (operations/DeadLetters), and why it failed. */
-    public void deadLettered(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Message message = queuedDelivery(exchange);
-        message.setHeader("GatewayFailure", failure(cause));
+    /** Why the delivery failed for good, in plain words, for the dead-letter queue (operations/DeadLetters replays it). */
+    public String deadLettered(@ExchangeProperty(DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         metrics.webhookDelivery("dead_lettered");
         LOG.warn("Webhook delivery to {} failed for good after attempt {}, kept in the dead-letter queue: {}",
-                shortUrl(exchange.getProperty(WEBHOOK_URL, String.class)), exchange.getProperty(ATTEMPT), failure(cause));
+                shortUrl(delivery.webhookUrl()), delivery.attempt(), failure(cause));
+        return failure(cause);
     }
 }

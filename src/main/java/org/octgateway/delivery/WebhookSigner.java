@@ -7,6 +7,9 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+
 /**
  * Standard Webhooks signatures: {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">}.
  * A secret written as {@code whsec_<base64>} is used decoded, as Standard Webhooks libraries expect.
@@ -27,6 +30,17 @@ public class WebhookSigner {
 
     public boolean isEnabled() {
         return key != null;
+    }
+
+    /** Now, in the seconds of the webhook-timestamp header. */
+    public long timestamp() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    /** The webhook-signature of a webhook request, as routes/delivery.yaml sets it when a secret is set. */
+    public String signature(@Header("webhook-id") String id, @Header("webhook-timestamp") long timestampSeconds,
+            @Body String body) {
+        return sign(id, timestampSeconds, body);
     }
 
     public String sign(String id, long timestampSeconds, String body) {

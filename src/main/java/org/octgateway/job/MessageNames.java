@@ -15,10 +15,19 @@ public final class MessageNames {
     /** Job queue message property: the caller's name; the broker counts each caller's backlog by it. */
     public static final String CALLER_PROPERTY = "GatewayCaller";
 
-    /** Delivery queue message properties: where the envelope goes, its idempotency key, its examination. */
-    public static final String WEBHOOK_URL_HEADER = "GatewayWebhookUrl";
-    public static final String REQUEST_UUID_HEADER = "GatewayRequestUuid";
-    public static final String EXAMINATION_ID_HEADER = "GatewayExaminationId";
+    /** Delivery and dead-letter queue message property: the {@link Delivery} as JSON (the body is the envelope). */
+    public static final String DELIVERY_PROPERTY = "GatewayDelivery";
+    /** Dead-letter queue message property: why the delivery failed for good, in plain words. */
+    public static final String FAILURE_PROPERTY = "GatewayFailure";
+
+    /**
+     * Delivery message properties of gateway versions before {@link #DELIVERY_PROPERTY}: deliveries and dead letters
+     * they queued are still read (delivery/WebhookDelivery, operations/DeadLetters).
+     */
+    public static final String LEGACY_WEBHOOK_URL = "GatewayWebhookUrl";
+    public static final String LEGACY_REQUEST_UUID = "GatewayRequestUuid";
+    public static final String LEGACY_EXAMINATION_ID = "GatewayExaminationId";
+    public static final String LEGACY_ATTEMPT = "GatewayDeliveryAttempt";
 
     private MessageNames() {
     }

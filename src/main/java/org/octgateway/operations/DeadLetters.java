@@ -1,5 +1,6 @@
 package org.octgateway.operations;
 
+import org.octgateway.job.Delivery;
 import org.octgateway.job.MessageNames;
 import org.octgateway.queue.QueueStats;
 import jakarta.jms.Connection;
@@ -53,12 +54,15 @@ public class DeadLetters implements DeadLettersMBean {
         int replayed = 0;
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-             MessageConsumer consumer = session.createConsumer(session.createQueue(deadLetterQueue));
+             // only what was dead-lettered before this replay: a replayed delivery that fails for good again while the
+             // replay runs comes back with a later timestamp and waits for the next replay, instead of looping in this one
+             MessageConsumer consumer = session.createConsumer(session.createQueue(deadLetterQueue),
+                     "JMSTimestamp <= " + System.currentTimeMillis());
              MessageProducer producer = session.createProducer(null)) {
             connection.start();
             Message message;
             while ((message = consumer.receive(500)) != null) {
-                String target = message.propertyExists(MessageNames.WEBHOOK_URL_HEADER) ? deliveryQueue : jobsQueue;
+                String target = isDelivery(message) ? deliveryQueue : jobsQueue;
                 String original = message.getStringProperty(ORIGINAL_ADDRESS);
                 if (original != null && !original.isBlank()) {
                     target = original;
@@ -72,18 +76,24 @@ public class DeadLetters implements DeadLettersMBean {
         return replayed;
     }
 
+    /** A webhook delivery (as this version or an earlier one queued it), not a job. */
+    private static boolean isDelivery(Message message) throws JMSException {
+        return message.propertyExists(MessageNames.DELIVERY_PROPERTY) || message.propertyExists(MessageNames.LEGACY_WEBHOOK_URL);
+    }
+
     /**
-     * A replayed delivery starts again at attempt 1, now: only the envelope and the job's own properties are
-     * carried over, not the attempt number or scheduled time of the delivery that failed (the broker dead-letters
-     * a delivery with both when it had to roll it back too often).
+     * A replayed delivery starts again at attempt 1, now: only the envelope and its delivery are carried over, not
+     * the attempt number or scheduled time of the delivery that failed (the broker dead-letters a delivery with both
+     * when it had to roll it back too often). A dead letter of an earlier version becomes a delivery of this one.
      */
     private static Message freshDelivery(Session session, Message deadLetter) throws JMSException {
-        Message delivery = session.createTextMessage(deadLetter.getBody(String.class));
-        for (String property : new String[] {MessageNames.WEBHOOK_URL_HEADER, MessageNames.REQUEST_UUID_HEADER, MessageNames.EXAMINATION_ID_HEADER}) {
-            if (deadLetter.propertyExists(property)) {
-                delivery.setStringProperty(property, deadLetter.getStringProperty(property));
-            }
-        }
-        return delivery;
+        Delivery delivery = deadLetter.propertyExists(MessageNames.DELIVERY_PROPERTY)
+                ? Delivery.fromJson(deadLetter.getStringProperty(MessageNames.DELIVERY_PROPERTY))
+                : new Delivery(deadLetter.getStringProperty(MessageNames.LEGACY_WEBHOOK_URL),
+                        deadLetter.getStringProperty(MessageNames.LEGACY_REQUEST_UUID),
+                        deadLetter.getStringProperty(MessageNames.LEGACY_EXAMINATION_ID), 1);
+        Message fresh = session.createTextMessage(deadLetter.getBody(String.class));
+        fresh.setStringProperty(MessageNames.DELIVERY_PROPERTY, delivery.firstAttempt().json());
+        return fresh;
     }
 }

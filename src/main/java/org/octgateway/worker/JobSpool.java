@@ -1,5 +1,6 @@
 package org.octgateway.worker;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import jakarta.jms.JMSException;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.NoTypeConversionAvailableException;
+import org.apache.camel.TypeConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,30 +39,35 @@ public class JobSpool {
     }
 
     /**
-     * Replaces the body, the queued message of an upload (camel-jms with mapJmsMessage=false) or the bytes or
-     * stream a storage provider answered, with a spool file holding the image; the file goes when the job ends.
+     * The image of a job as a spool file: from the queued message of an upload (camel-jms with mapJmsMessage=false)
+     * or the bytes or stream a storage provider answered. The worker route deletes it when the job ends
+     * ({@link #delete}); a file that could not be filled is deleted here.
      */
-    public void spool(Exchange exchange) throws IOException, JMSException {
-        Object body = exchange.getMessage().getBody();
+    public File spool(@Body Object image, TypeConverter converter) throws IOException, JMSException {
         Path file = Files.createTempFile(directory, "job-", ".image");
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                delete(file);
-            }
-        });
         try (OutputStream out = Files.newOutputStream(file)) {
-            if (body instanceof jakarta.jms.Message queued) {
+            if (image instanceof jakarta.jms.Message queued) {
                 queued.setObjectProperty(ARTEMIS_SAVE_BODY_TO_STREAM, out);
-            } else if (body != null) {
-                try (InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class)) {
+            } else if (image != null) {
+                try (InputStream in = converter.mandatoryConvertTo(InputStream.class, image)) {
                     in.transferTo(out);
                 }
             }
-        } catch (org.apache.camel.InvalidPayloadException e) {
+        } catch (NoTypeConversionAvailableException e) {
+            delete(file);
             throw new IOException("the image cannot be read as a stream: " + e.getMessage(), e);
+        } catch (IOException | JMSException | RuntimeException e) {
+            delete(file);
+            throw e;
         }
-        exchange.getMessage().setBody(file.toFile());
+        return file.toFile();
+    }
+
+    /** The job has ended (completed, failed, or rolled back to the queue): its spool file goes. */
+    public void delete(@ExchangeProperty(WorkerRoutes.IMAGE) File image) {
+        if (image != null) {
+            delete(image.toPath());
+        }
     }
 
     private static void delete(Path file) {

@@ -1,131 +1,113 @@
 package org.octgateway.worker;
 
-import org.octgateway.job.MessageNames;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.job.Delivery;
 import org.octgateway.job.Job;
 import org.octgateway.job.JobLogContext;
+import org.octgateway.job.MessageNames;
+import org.octgateway.metrics.GatewayMetrics;
 import org.octgateway.storage.StorageFailures;
-import org.octgateway.storage.StorageHeaders;
 import org.octgateway.validation.ImageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's steps on one job: restore it from the queued message, shape the inference request,
- * read the answer, and build the result envelope (completed or error).
+ * The worker's steps on one job, as values in and values out (worker/WorkerRoutes wires them): read the job from
+ * its queued message, judge the image, read the inference answer, and build the result envelope (completed or
+ * error) and its delivery. The routes do all message shaping.
  */
 public class JobSteps {
 
-    public static final String JOB = "gatewayJob";
-    public static final String RESULT = "gatewayResult";
-    /** Set while the image is being fetched from storage, so a failure there is reported as such. */
-    public static final String FETCHING = "gatewayFetchingImage";
-    /** Set while the result is being written to the output bucket, so a failure there is reported as such. */
-    public static final String WRITING = "gatewayWritingResult";
-
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
-    /** When the inference call started (nanoTime), for gateway_inference_seconds. */
-    private static final String INFERENCE_STARTED = "gatewayInferenceStarted";
-
     private final ObjectMapper json;
-    private final String inferenceUrl;
     private final GatewayMetrics metrics;
 
-    public JobSteps(ObjectMapper json, String inferenceUrl, GatewayMetrics metrics) {
+    public JobSteps(ObjectMapper json, GatewayMetrics metrics) {
         this.json = json;
-        this.inferenceUrl = inferenceUrl;
         this.metrics = metrics;
     }
 
-    /** Reads the job from the queued message; the body stays the message, whose body is an upload's image. */
-    public void restore(Exchange exchange) throws JsonProcessingException {
-        Job job = json.readValue(exchange.getMessage().getHeader(MessageNames.JOB_PROPERTY, String.class), Job.class);
-        exchange.setProperty(JOB, job);
+    /** The job the queued message carries (its JSON property); log lines of the job are tagged with it from here on. */
+    public Job restore(@Header(MessageNames.JOB_PROPERTY) String queued) throws JsonProcessingException {
+        Job job = json.readValue(queued, Job.class);
         JobLogContext.tag(job.requestUuid(), job.examinationId());
+        return job;
     }
 
-    /**
-     * Sends the image (the spool file, see JobSpool: camel-http streams a File body, and re-sends it on every retry)
-     * with only the headers the inference server is meant to see.
-     */
-    public void prepareInferenceRequest(Exchange exchange) throws IOException {
-        exchange.removeProperty(FETCHING);
-        Job job = exchange.getProperty(JOB, Job.class);
-        Message message = exchange.getMessage();
-        File image = message.getBody(File.class);
+    /** A bucket job's image comes from its storage provider; an upload's travelled with the job. */
+    public boolean needsImage(@ExchangeProperty(WorkerRoutes.JOB) Job job) {
+        return !job.isUpload();
+    }
+
+    /** The content type the inference server is told, judged by the image's bytes; a job without an image fails. */
+    public String imageContentType(@Body File image) throws IOException {
         if (image == null || image.length() == 0) {
             throw new JobFailure("the image is empty");
         }
         ImageType type = ImageType.detect(image.toPath())
                 .orElseThrow(() -> new JobFailure("the object is not a PNG, JPEG, TIFF, BMP or DICOM image"));
-        message.getHeaders().clear();
-        message.setBody(image);
-        message.setHeader(Exchange.HTTP_URI, inferenceUrl);
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, type.contentType());
-        message.setHeader("Inference-Parameters", job.inferenceParameters());
-        message.setHeader("X-Request-ID", job.requestUuid());
-        if (job.examinationId() != null) {
-            message.setHeader("Examination-ID", job.examinationId());
-        }
         LOG.info("Inference started: {} bytes of {}", image.length(), type.contentType());
-        exchange.setProperty(INFERENCE_STARTED, System.nanoTime());
+        return type.contentType();
     }
 
-    /** Reads the inference server's JSON answer as the job's result. */
-    public void readInferenceResult(Exchange exchange) {
-        Long started = exchange.getProperty(INFERENCE_STARTED, Long.class);
-        if (started != null) {
-            metrics.inferenceCall(java.time.Duration.ofNanos(System.nanoTime() - started));
-        }
-        String body = exchange.getMessage().getBody(String.class);
+    /** Now, on the clock {@link #inferenceResult} measures the inference call with. */
+    public long startClock() {
+        return System.nanoTime();
+    }
+
+    /** The inference server's JSON answer, the job's result; the call took since {@code startedNanos}, retries included. */
+    public JsonNode inferenceResult(@Body String answer, @ExchangeProperty(WorkerRoutes.INFERENCE_STARTED) long startedNanos) {
+        metrics.inferenceCall(Duration.ofNanos(System.nanoTime() - startedNanos));
         JsonNode result;
         try {
-            result = json.readTree(body == null ? "" : body);
+            result = json.readTree(answer == null ? "" : answer);
         } catch (JsonProcessingException e) {
             result = null;
         }
         if (result == null || result.isMissingNode()) {
             throw new JobFailure("the inference server answered with a body that is not JSON");
         }
-        exchange.setProperty(RESULT, result);
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setBody(null);
+        return result;
     }
 
-    /** The completed envelope, as the body, ready to be stored and announced. */
-    public void completedEnvelope(Exchange exchange) throws JsonProcessingException {
-        Job job = exchange.getProperty(JOB, Job.class);
-        JsonNode result = exchange.getProperty(RESULT, JsonNode.class);
-        setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
-                job.filename(), ResultEnvelope.COMPLETED, job.resultPath(), result, null, Instant.now().toString()));
-        exchange.setProperty(WRITING, job.writesResult());
+    /** The completed envelope, as JSON text: what is stored at result_path and announced. */
+    public String completedEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+            @ExchangeProperty(WorkerRoutes.RESULT) JsonNode result) throws JsonProcessingException {
         metrics.jobCompleted(job.endpoint(), ResultEnvelope.COMPLETED);
         LOG.info("Job completed");
+        return json.writeValueAsString(ResultEnvelope.completed(job, result, Instant.now()));
     }
 
-    /** The error envelope for a job that failed for good; nothing was written, so result_path is null. */
-    public void errorEnvelope(Exchange exchange) throws JsonProcessingException {
-        Job job = exchange.getProperty(JOB, Job.class);
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    /**
+     * The error envelope, as JSON text, for a job that failed for good; nothing was written, so result_path is null.
+     *
+     * @param fetching the failure happened while the image was fetched from storage
+     * @param writing  the failure happened while the result was written to the output bucket
+     */
+    public String errorEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
+            @ExchangeProperty(WorkerRoutes.FETCHING) Boolean fetching,
+            @ExchangeProperty(WorkerRoutes.WRITING) Boolean writing) throws JsonProcessingException {
         String reason;
-        if (exchange.getProperty(FETCHING, false, Boolean.class)) {
+        if (Boolean.TRUE.equals(fetching)) {
             reason = "the image '" + job.objectName() + "' could not be read from " + job.source() + " bucket '"
                     + job.bucket() + "' (it may have been moved or deleted)";
-        } else if (exchange.getProperty(WRITING, false, Boolean.class)) {
+        } else if (Boolean.TRUE.equals(writing)) {
             reason = "the result could not be written to " + job.source() + " bucket '" + job.outputBucket()
                     + "' at " + job.resultPath() + " (" + StorageFailures.describe(cause) + ")";
         } else {
@@ -134,50 +116,14 @@ public class JobSteps {
         if (cause != null) {
             LOG.debug("Job failure cause", cause);
         }
-        setEnvelope(exchange, job, new ResultEnvelope(ResultEnvelope.TYPE, job.requestUuid(), job.examinationId(),
-                job.filename(), ResultEnvelope.ERROR, null, null, reason, Instant.now().toString()));
         metrics.jobCompleted(job.endpoint(), ResultEnvelope.ERROR);
         LOG.warn("Job failed: {}", reason);
+        return json.writeValueAsString(ResultEnvelope.failed(job, reason, Instant.now()));
     }
 
-    private void setEnvelope(Exchange exchange, Job job, ResultEnvelope envelope) throws JsonProcessingException {
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setHeader(MessageNames.WEBHOOK_URL_HEADER, job.webhookUrl());
-        message.setHeader(MessageNames.REQUEST_UUID_HEADER, job.requestUuid());
-        if (job.examinationId() != null) {
-            message.setHeader(MessageNames.EXAMINATION_ID_HEADER, job.examinationId());
-        }
-        message.setBody(json.writeValueAsString(envelope));
-    }
-
-    public boolean writesResult(Exchange exchange) {
-        return exchange.getProperty(JOB, Job.class).writesResult();
-    }
-
-    public boolean needsImage(Exchange exchange) {
-        return !exchange.getProperty(JOB, Job.class).isUpload();
-    }
-
-    /** Asks the job's provider for its image (see StorageHeaders). */
-    public void fetchRequest(Exchange exchange) {
-        Job job = exchange.getProperty(JOB, Job.class);
-        exchange.setProperty(FETCHING, true);
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setBody(null);
-        message.setHeader(StorageHeaders.BUCKET, job.bucket());
-        message.setHeader(StorageHeaders.OBJECT_NAME, job.objectName());
-    }
-
-    /** Asks the job's provider to write the envelope (the body) at the job's result_path. */
-    public void writeRequest(Exchange exchange) {
-        Job job = exchange.getProperty(JOB, Job.class);
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setHeader(StorageHeaders.BUCKET, job.outputBucket());
-        message.setHeader(StorageHeaders.OBJECT_NAME, job.resultPath());
-        LOG.info("Writing the result to {} bucket '{}' at {}", job.source(), job.outputBucket(), job.resultPath());
+    /** The first delivery of the job's envelope, as the delivery queue carries it (delivery/WebhookDelivery). */
+    public String delivery(@ExchangeProperty(WorkerRoutes.JOB) Job job) {
+        return Delivery.firstAttemptOf(job).json();
     }
 
     /** Plain words for the caller; never a stack trace. */

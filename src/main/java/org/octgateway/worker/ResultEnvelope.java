@@ -1,8 +1,11 @@
 package org.octgateway.worker;
 
+import java.time.Instant;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.octgateway.job.Job;
 
 /**
  * What the webhook receives for one job (and, for completed jobs, what is written at result_path).
@@ -22,4 +25,15 @@ public record ResultEnvelope(
     public static final String TYPE = "inference.result";
     public static final String COMPLETED = "completed";
     public static final String ERROR = "error";
+
+    static ResultEnvelope completed(Job job, JsonNode result, Instant at) {
+        return new ResultEnvelope(TYPE, job.requestUuid(), job.examinationId(), job.filename(), COMPLETED,
+                job.resultPath(), result, null, at.toString());
+    }
+
+    /** Nothing was written for a failed job: its result_path is null. */
+    static ResultEnvelope failed(Job job, String reason, Instant at) {
+        return new ResultEnvelope(TYPE, job.requestUuid(), job.examinationId(), job.filename(), ERROR,
+                null, null, reason, at.toString());
+    }
 }

@@ -13,8 +13,8 @@ import org.octgateway.metrics.GatewayMetrics;
 public class WorkerConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
-    public JobSteps jobSteps(GatewayMetrics metrics, @PropertyInject("gateway.inference.url") String inferenceUrl) {
-        return new JobSteps(new ObjectMapper(), inferenceUrl, metrics);
+    public JobSteps jobSteps(GatewayMetrics metrics) {
+        return new JobSteps(new ObjectMapper(), metrics);
     }
 
     /** Owner-only and emptied at startup: what a crash left behind goes. */

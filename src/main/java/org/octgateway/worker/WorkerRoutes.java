@@ -1,14 +1,37 @@
 package org.octgateway.worker;
 
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
+import org.octgateway.job.MessageNames;
+import org.octgateway.storage.StorageHeaders;
 
 /**
  * The core pipeline, one job at a time per consumer: take a job from the durable queue, run the
- * image through the inference server, then store (when asked) and announce the result.
+ * image through the inference server (routes/inference.yaml), then store (when asked) and announce the result.
  * At most {@code gateway.inference.concurrency} consumers, so at most that many inference calls at once.
+ * The job travels as one value, the exchange property {@value #JOB}; the body is the image, then the envelope.
  */
 public class WorkerRoutes extends RouteBuilder {
+
+    /** Exchange property: the {@link org.octgateway.job.Job} being worked on. */
+    public static final String JOB = "job";
+    /** Exchange property: the spool file holding the job's image while the worker holds the job (JobSpool). */
+    public static final String IMAGE = "image";
+    /** Exchange property: the content type of the job's image, as detected (routes/inference.yaml sends it). */
+    public static final String IMAGE_CONTENT_TYPE = "imageContentType";
+    /** Exchange property: the inference server's answer (JSON). */
+    public static final String RESULT = "result";
+    /** Exchange property, set while the image is fetched from storage, so a failure there is reported as such. */
+    public static final String FETCHING = "fetchingImage";
+    /** Exchange property, set while the result is written to the output bucket, so a failure there is reported as such. */
+    public static final String WRITING = "writingResult";
+    /** Exchange property: when the inference call started (nanoTime), for gateway_inference_seconds. */
+    static final String INFERENCE_STARTED = "inferenceStarted";
+
+    /** Route configurations in routes/errors.yaml. */
+    static final String WORKER_ERRORS = "worker-errors";
+    static final String PROPAGATE_ERRORS = "propagate-errors";
 
     @Override
     public void configure() {
@@ -18,57 +41,75 @@ public class WorkerRoutes extends RouteBuilder {
                 + "&concurrentConsumers={{gateway.inference.concurrency}}"
                 + "&maxConcurrentConsumers={{gateway.inference.concurrency}}")
                 .routeId("job-worker")
-                .routeConfigurationId(WorkerErrorHandling.WORKER_ERRORS)
-                .bean("jobSteps", "restore")
+                .routeConfigurationId(WORKER_ERRORS)
+                // however the job ends (completed, failed, rolled back to the queue), its spool file goes
+                .onCompletion().bean("jobSpool", "delete").end()
+                .setProperty(JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
                 // content enricher: a bucket job's bytes come from its provider now, not at acceptance
                 .filter(method("jobSteps", "needsImage"))
-                    .bean("jobSteps", "fetchRequest")
+                    .setProperty(FETCHING, constant(true))
                     .enrich("direct:fetch-image")
+                    .removeProperty(FETCHING)
                 .end()
                 // the image waits on disk while the job is held (retries included), not on the heap
-                .bean("jobSpool", "spool")
-                .bean("jobSteps", "prepareInferenceRequest")
-                .to("http:inference-server?connectTimeout={{gateway.inference.timeout-ms}}"
-                        + "&responseTimeout={{gateway.inference.timeout-ms}}&soTimeout={{gateway.inference.timeout-ms}}")
-                .bean("jobSteps", "readInferenceResult")
-                .bean("jobSteps", "completedEnvelope")
+                .setProperty(IMAGE, method("jobSpool", "spool"))
+                .setBody(exchangeProperty(IMAGE))
+                .setProperty(IMAGE_CONTENT_TYPE, method("jobSteps", "imageContentType"))
+                .setProperty(INFERENCE_STARTED, method("jobSteps", "startClock"))
+                // the request, its headers and its retry policy: routes/inference.yaml. A job that fails for good
+                // there has been announced as an error and ends.
+                .to("direct:call-inference")
+                .setProperty(RESULT, method("jobSteps", "inferenceResult"))
+                .setBody(method("jobSteps", "completedEnvelope"))
                 .to("direct:publish-result");
 
-        // The job's provider (routes/storage-*.yaml) answers the image bytes.
+        // The job's provider (routes/storage-*.yaml) answers the image bytes for the job's bucket and object name.
         from("direct:fetch-image").routeId("fetch-image")
-                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
-                .toD("direct:storage-${exchangeProperty.gatewayJob.source}-fetch");
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .removeHeaders("*")
+                .setBody(constant(null))
+                .setHeader(StorageHeaders.BUCKET, simple("${exchangeProperty.job.bucket}"))
+                .setHeader(StorageHeaders.OBJECT_NAME, simple("${exchangeProperty.job.objectName}"))
+                .toD("direct:storage-${exchangeProperty.job.source}-fetch");
 
         // The result is written before the webhook announces it: store, then announce, in that order (a failed
         // write stops here, so a webhook never announces a result_path that was not written).
         from("direct:publish-result").routeId("publish-result")
-                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
+                .routeConfigurationId(PROPAGATE_ERRORS)
                 .to("direct:store-result")
                 .to("direct:announce-result");
 
         // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the
-        // envelope; the envelope and its delivery headers stay as they were for the announcement.
+        // envelope; the envelope stays the body for the announcement.
         from("direct:store-result").routeId("store-result")
-                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
-                .filter(method("jobSteps", "writesResult"))
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .filter(simple("${exchangeProperty.job.resultPath} != null"))
+                    .setProperty(WRITING, constant(true))
                     .enrich("direct:write-result", AggregationStrategies.useOriginal())
-                    .removeProperty(JobSteps.WRITING)
+                    .removeProperty(WRITING)
                 .end();
 
         from("direct:write-result").routeId("write-result")
-                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
-                .bean("jobSteps", "writeRequest")
-                .toD("direct:storage-${exchangeProperty.gatewayJob.source}-write");
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .removeHeaders("*")
+                .setHeader(StorageHeaders.BUCKET, simple("${exchangeProperty.job.outputBucket}"))
+                .setHeader(StorageHeaders.OBJECT_NAME, simple("${exchangeProperty.job.resultPath}"))
+                .log(LoggingLevel.INFO, JobSteps.class.getName(), "Writing the result to ${exchangeProperty.job.source} bucket"
+                        + " '${exchangeProperty.job.outputBucket}' at ${exchangeProperty.job.resultPath}")
+                .toD("direct:storage-${exchangeProperty.job.source}-write");
 
         from("direct:job-failed").routeId("job-failed")
-                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
-                .bean("jobSteps", "errorEnvelope")
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .setBody(method("jobSteps", "errorEnvelope"))
                 .to("direct:announce-result");
 
-        // Hand the envelope to the delivery queue (routes/delivery.yaml takes it to the webhook).
+        // Hand the envelope (the body) to the delivery queue with its delivery (routes/delivery.yaml takes it to the
+        // webhook); none of the job's other headers go along.
         from("direct:announce-result").routeId("announce-result")
-                .routeConfigurationId(WorkerErrorHandling.PROPAGATE_ERRORS)
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .removeHeaders("*")
+                .setHeader(MessageNames.DELIVERY_PROPERTY, method("jobSteps", "delivery"))
                 .to("jms:queue:{{gateway.queue.deliveries}}");
     }
 }

@@ -1,0 +1,51 @@
+package org.octgateway.job;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A job's result envelope on its way to the caller's webhook: where it goes, which job it announces and which attempt
+ * this is. Travels on the delivery queue (and in the dead-letter queue) as the JSON message property
+ * {@link MessageNames#DELIVERY_PROPERTY}, beside the envelope as the body, and through the delivery route as the
+ * exchange property {@code delivery}.
+ *
+ * @param webhookUrl    where the envelope is POSTed (the client's Webhook-Url, as accepted)
+ * @param requestUuid   the job's request_uuid: the webhook-id, the same on every attempt
+ * @param examinationId the client's examination id, may be null (for log lines)
+ * @param attempt       1 for the first attempt
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Delivery(String webhookUrl, String requestUuid, String examinationId, int attempt) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static Delivery firstAttemptOf(Job job) {
+        return new Delivery(job.webhookUrl(), job.requestUuid(), job.examinationId(), 1);
+    }
+
+    public Delivery nextAttempt() {
+        return new Delivery(webhookUrl, requestUuid, examinationId, attempt + 1);
+    }
+
+    /** The same delivery from its first attempt again (a replayed dead letter). */
+    public Delivery firstAttempt() {
+        return new Delivery(webhookUrl, requestUuid, examinationId, 1);
+    }
+
+    public String json() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a delivery is always writable as JSON", e);
+        }
+    }
+
+    public static Delivery fromJson(String json) {
+        try {
+            return JSON.readValue(json, Delivery.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a queued delivery: " + e.getOriginalMessage(), e);
+        }
+    }
+}
