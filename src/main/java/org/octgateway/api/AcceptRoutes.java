@@ -2,6 +2,7 @@ package org.octgateway.api;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.octgateway.job.MessageNames;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.validation.UploadedImage;
 
@@ -11,6 +12,9 @@ import org.octgateway.validation.UploadedImage;
  * Nothing slow happens here. The bucket endpoints are routes/bucket-endpoints.yaml.
  */
 public class AcceptRoutes extends RouteBuilder {
+
+    /** The route configuration (routes/errors.yaml) that leaves a sub-route's failures to its caller. */
+    private static final String PROPAGATE_ERRORS = "propagate-errors";
 
     @Override
     public void configure() {
@@ -25,7 +29,7 @@ public class AcceptRoutes extends RouteBuilder {
         // Every business endpoint starts by naming its caller (401 without a valid API key); /ping and /api-doc do not.
         from("direct:invocations").routeId("accept-upload")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
-                .bean("authentication", "authenticate")
+                .to("direct:authenticate")
                 .setProperty(RequestValidator.JOB_REQUEST, method("requestValidator", "validateUpload"))
                 .bean("callerBacklog", "requireRoom") // a full queue refuses before the upload is read
                 .setProperty(UploadedImage.PROPERTY, method(UploadedImage.class, "read"))
@@ -35,5 +39,13 @@ public class AcceptRoutes extends RouteBuilder {
                 .removeHeaders("*") // the request's headers are not answered back
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .marshal().json();
+
+        // The caller's name (401 without a valid API key) for logs, metrics and quotas; the key itself goes no
+        // further than this step. Refusals reach the calling route's error answers.
+        from("direct:authenticate").routeId("authenticate")
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .setProperty(MessageNames.CALLER, method("authentication", "callerOf"))
+                .removeHeader(Authentication.AUTHORIZATION)
+                .removeHeader(Authentication.API_KEY);
     }
 }

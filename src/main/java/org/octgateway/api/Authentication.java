@@ -1,16 +1,14 @@
 package org.octgateway.api;
 
 import java.util.List;
-import org.octgateway.job.MessageNames;
-import org.octgateway.contract.JsonAnswers;
-import org.octgateway.contract.ApiError;
 import java.util.Map;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.Header;
+import org.octgateway.contract.ApiError;
+import org.octgateway.contract.JsonAnswers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +39,6 @@ public class Authentication {
         return apiKeys.callerNames();
     }
 
-    /** Leaves the caller's name in {@link MessageNames#CALLER}, or refuses the request with 401. */
-    public void authenticate(Exchange exchange) {
-        Message message = exchange.getMessage();
-        String authorization = message.getHeader(AUTHORIZATION, String.class);
-        String apiKey = message.getHeader(API_KEY, String.class);
-        message.removeHeader(AUTHORIZATION);
-        message.removeHeader(API_KEY);
-        exchange.setProperty(MessageNames.CALLER, callerOf(authorization, apiKey));
-    }
-
     /**
      * The same check on the HTTP server, before a request's body is read: an unknown caller's upload takes no disk
      * and none of the bytes in flight ({@link BytesInFlight}) that known callers' uploads need. Every request with a
@@ -74,7 +62,8 @@ public class Authentication {
     }
 
     /** The caller whose key these headers present, {@link ApiKeys#ANONYMOUS} without keys configured, or a 401. */
-    String callerOf(String authorization, String apiKey) {
+    /** The caller's name for the request's credentials (Bearer or X-API-Key), or 401. */
+    public String callerOf(@Header(AUTHORIZATION) String authorization, @Header(API_KEY) String apiKey) {
         if (apiKeys.isEmpty()) {
             return ApiKeys.ANONYMOUS;
         }
