@@ -188,7 +188,7 @@ public class Bench {
             ms[i] = postFolder(f);
             listMs[i] = routeLastMs("storage-local-list");
             acceptMs[i] = routeLastMs("accept-bucket_invocations");
-            jobsMs[i] = processorLastMs("accept-bucket_invocations", "examListing");
+            jobsMs[i] = processorLastMs("accept-bucket_invocations", "queueBucketJobs");
             if (i == runs - 1) {
                 heapQueued = heapAfterGcMb();
             }

@@ -5,10 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.octgateway.contract.Answers;
 import org.octgateway.contract.ApiError;
@@ -38,15 +35,13 @@ public class Acceptance {
     private final JobQueue jobQueue;
     private final QueueHealth queueHealth;
     private final GatewayMetrics metrics;
-    private final ObjectMapper json;
     private final CallerBacklog backlog;
 
-    public Acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics, ObjectMapper json,
+    public Acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics,
                       CallerBacklog backlog) {
         this.jobQueue = jobQueue;
         this.queueHealth = queueHealth;
         this.metrics = metrics;
-        this.json = json;
         this.backlog = backlog;
     }
 
@@ -69,33 +64,30 @@ public class Acceptance {
         return new Answers.UploadSent(job.filename(), SENT, job.requestUuid());
     }
 
-    /**
-     * Queues bucket jobs and answers {filename, status, result_path, request_uuid}: scalars for one image,
-     * arrays in correspondence for a folder.
-     */
-    public void acceptBucketJobs(Exchange exchange, List<Job> jobs, boolean folder) throws JsonProcessingException {
-        jobs = enqueue(exchange.getProperty(MessageNames.CALLER, String.class), jobs, null);
-        if (folder) {
-            List<String> filenames = new ArrayList<>(jobs.size());
-            List<String> resultPaths = new ArrayList<>(jobs.size());
-            List<String> uuids = new ArrayList<>(jobs.size());
-            for (Job job : jobs) {
-                filenames.add(job.filename());
-                resultPaths.add(job.resultPath());
-                uuids.add(job.requestUuid());
-            }
-            respond(exchange, new Answers.FolderSent(filenames, SENT, resultPaths, uuids));
-        } else {
-            Job job = jobs.get(0);
-            respond(exchange, new Answers.ObjectSent(job.filename(), SENT, job.resultPath(), job.requestUuid()));
-        }
+    /** Queues a bucket request's jobs as its caller's, all or none; the jobs as queued. */
+    public ExamListing.ExamJobs queueBucketJobs(@Body ExamListing.ExamJobs exam,
+                                                @ExchangeProperty(MessageNames.CALLER) String caller) {
+        return new ExamListing.ExamJobs(enqueue(caller, exam.jobs(), null), exam.folder());
     }
 
-    private void respond(Exchange exchange, Object answer) throws JsonProcessingException {
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json.writeValueAsString(answer));
+    /**
+     * The answer to a bucket request: {filename, status, result_path, request_uuid}, scalars for one object, arrays
+     * in correspondence for a folder.
+     */
+    public Object bucketSent(@Body ExamListing.ExamJobs exam) {
+        if (!exam.folder()) {
+            Job job = exam.jobs().get(0);
+            return new Answers.ObjectSent(job.filename(), SENT, job.resultPath(), job.requestUuid());
+        }
+        List<String> filenames = new ArrayList<>(exam.jobs().size());
+        List<String> resultPaths = new ArrayList<>(exam.jobs().size());
+        List<String> uuids = new ArrayList<>(exam.jobs().size());
+        for (Job job : exam.jobs()) {
+            filenames.add(job.filename());
+            resultPaths.add(job.resultPath());
+            uuids.add(job.requestUuid());
+        }
+        return new Answers.FolderSent(filenames, SENT, resultPaths, uuids);
     }
 
     /** Queues the request's jobs as its caller's, all or none, and returns them as queued. */

@@ -2,7 +2,6 @@ package org.octgateway.api;
 
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -48,12 +47,12 @@ public class ApiConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public Acceptance acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics,
                                  CallerBacklog callerBacklog) {
-        return new Acceptance(jobQueue, queueHealth, metrics, new ObjectMapper(), callerBacklog);
+        return new Acceptance(jobQueue, queueHealth, metrics, callerBacklog);
     }
 
     @BindToRegistry(lazy = true)
-    public ExamListing examListing(Acceptance acceptance, ResultPaths resultPaths) {
-        return new ExamListing(acceptance, resultPaths);
+    public ExamListing examListing(ResultPaths resultPaths) {
+        return new ExamListing(resultPaths);
     }
 
     /**

@@ -5,8 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.octgateway.storage.BucketRequest;
 import org.octgateway.storage.BucketRequests;
 import org.octgateway.storage.ResultPaths;
@@ -23,18 +23,24 @@ import org.octgateway.validation.RequestValidator;
  */
 public class ExamListing {
 
-    private final Acceptance acceptance;
+    /**
+     * The jobs of one bucket request, in the order they are answered.
+     *
+     * @param folder whether Input-Location named a folder (the answer holds arrays) rather than one object (scalars)
+     */
+    public record ExamJobs(List<Job> jobs, boolean folder) {
+    }
+
     private final ResultPaths resultPaths;
 
-    public ExamListing(Acceptance acceptance, ResultPaths resultPaths) {
-        this.acceptance = acceptance;
+    public ExamListing(ResultPaths resultPaths) {
         this.resultPaths = resultPaths;
     }
 
-    public void accept(Exchange exchange) throws JsonProcessingException {
-        BucketRequest request = exchange.getProperty(BucketRequests.BUCKET_REQUEST, BucketRequest.class);
-        JobRequest jobRequest = exchange.getProperty(RequestValidator.JOB_REQUEST, JobRequest.class);
-        Collection<?> listing = exchange.getMessage().getBody(Collection.class);
+    /** One job per image of the provider's listing (plain object names); 404 when there is none. */
+    public ExamJobs jobs(@ExchangeProperty(BucketRequests.BUCKET_REQUEST) BucketRequest request,
+                         @ExchangeProperty(RequestValidator.JOB_REQUEST) JobRequest jobRequest,
+                         @Body Collection<?> listing) {
         List<String> names = listing == null ? List.of() : listing.stream().map(String::valueOf).toList();
 
         boolean singleObject = !request.folder() && names.contains(request.location());
@@ -54,7 +60,7 @@ public class ExamListing {
                     request.writeResult() ? resultPaths.forInput(request.inputBucket(), objectName, requestUuid) : null,
                     now));
         }
-        acceptance.acceptBucketJobs(exchange, jobs, !singleObject);
+        return new ExamJobs(jobs, !singleObject);
     }
 
     private static List<String> imagesUnder(List<String> names, String location) {
