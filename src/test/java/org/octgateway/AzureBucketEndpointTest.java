@@ -1,6 +1,5 @@
 package org.octgateway;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -9,7 +8,6 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobServiceVersion;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,24 +55,12 @@ class AzureBucketEndpointTest extends BucketEndpointContract {
 
     @Test
     void aMissingInputContainerIs404() {
-        var answer = invoke("exam/", Map.of("Input-Bucket-Name", "no-such-container"));
-
-        assertEquals(404, answer.statusCode(), answer.body());
-        assertEquals("not_found", json(answer.body()).path("error").asText(), answer.body());
+        assertMissingInputBucketIs404("no-such-container");
     }
 
     @Test
     void resultThatCannotBeWrittenBecomesAnErrorEnvelopeNamingWhere() {
-        store().put(INPUT, "exam5/one.png", TestImages.png(51));
-
-        JsonNode answer = accepted200(invoke("exam5/one.png",
-                Map.of("Write-To-GCS", "true", "Output-Bucket-Name", "no-such-container")));
-
-        JsonNode envelope = awaitEnvelope(hook(), answer.path("request_uuid").asText());
-        assertEquals("error", envelope.path("status").asText(), envelope.toString());
-        assertTrue(envelope.path("result_path").isNull(), "nothing was written, so nothing is announced");
-        String error = envelope.path("error").asText();
-        assertTrue(error.contains("no-such-container") && error.contains("ContainerNotFound"), error);
+        assertUnwritableResultIsAnErrorEnvelopeNaming("no-such-container", "ContainerNotFound");
     }
 
     @Override

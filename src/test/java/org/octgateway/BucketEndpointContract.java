@@ -238,4 +238,27 @@ abstract class BucketEndpointContract extends GatewayTestSupport {
         array.forEach(value -> values.add(value.asText()));
         return values;
     }
+
+    /** For providers whose own not-found is mapped to the neutral one: a missing input bucket answers 404. */
+    void assertMissingInputBucketIs404(String missingBucket) {
+        HttpResponse<String> answer = invoke("exam/", Map.of("Input-Bucket-Name", missingBucket));
+        assertEquals(404, answer.statusCode(), answer.body());
+        assertEquals("not_found", json(answer.body()).path("error").asText(), answer.body());
+    }
+
+    /**
+     * A result the provider cannot write (its output bucket does not exist, yet is allowed) ends the job with an error
+     * envelope that names the bucket and the provider's own words for it, and announces no result_path.
+     */
+    void assertUnwritableResultIsAnErrorEnvelopeNaming(String missingBucket, String providerError) {
+        store().put(INPUT, "exam5/one.png", TestImages.png(51));
+        JsonNode answer = accepted200(invoke("exam5/one.png",
+                Map.of("Write-To-GCS", "true", "Output-Bucket-Name", missingBucket)));
+        JsonNode envelope = awaitEnvelope(hook(), answer.path("request_uuid").asText());
+        assertEquals("error", envelope.path("status").asText(), envelope.toString());
+        assertTrue(envelope.path("result_path").isNull(), "nothing was written, so nothing is announced");
+        String error = envelope.path("error").asText();
+        assertTrue(error.contains(missingBucket) && error.contains(providerError), error);
+    }
+
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -67,24 +66,12 @@ class S3BucketEndpointTest extends BucketEndpointContract {
 
     @Test
     void aMissingInputBucketIs404() {
-        var answer = invoke("exam/", Map.of("Input-Bucket-Name", "no-such-bucket"));
-
-        assertEquals(404, answer.statusCode(), answer.body());
-        assertEquals("not_found", json(answer.body()).path("error").asText(), answer.body());
+        assertMissingInputBucketIs404("no-such-bucket");
     }
 
     @Test
     void resultThatCannotBeWrittenBecomesAnErrorEnvelopeNamingWhere() {
-        store().put(INPUT, "exam5/one.png", TestImages.png(51));
-
-        JsonNode answer = accepted200(invoke("exam5/one.png",
-                Map.of("Write-To-GCS", "true", "Output-Bucket-Name", "no-such-bucket")));
-
-        JsonNode envelope = awaitEnvelope(hook(), answer.path("request_uuid").asText());
-        assertEquals("error", envelope.path("status").asText(), envelope.toString());
-        assertTrue(envelope.path("result_path").isNull(), "nothing was written, so nothing is announced");
-        String error = envelope.path("error").asText();
-        assertTrue(error.contains("no-such-bucket") && error.contains("NoSuchBucket"), error);
+        assertUnwritableResultIsAnErrorEnvelopeNaming("no-such-bucket", "NoSuchBucket");
     }
 
     @Test
