@@ -60,6 +60,7 @@ class ManagementStartupRefusalTest {
         int managementPort = Integer.parseInt(all.get("camel.management.port"));
         Main main = new Main(GatewayApplication.class);
         main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true");
+        GatewayApplication.configure(main.configure()); // started exactly as GatewayApplication starts it
         all.forEach(main::addOverrideProperty);
         try {
             Throwable failure = assertThrows(Throwable.class, main::start, "the gateway started");
