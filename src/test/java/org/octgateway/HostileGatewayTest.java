@@ -49,7 +49,8 @@ abstract class HostileGatewayTest extends GatewayTestSupport {
     /** Secrets that must never come back: a -D system property (as operators pass keys) and the webhook secret. */
     static final String SYSTEM_PROPERTY_SECRET = "sysprop-secret-9d41c2e7";
     static final String WEBHOOK_SECRET = "webhook-secret-4a7f0b3c";
-    static final List<String> BUCKET_ENDPOINTS = List.of("/bucket_invocations", "/bucket_invocations_azure_uae");
+    static final List<String> BUCKET_ENDPOINTS = List.of("/bucket_invocations", "/bucket_invocations_azure_uae",
+            "/bucket_invocations_s3");
 
     static {
         System.setProperty("hostile.storage.account-key", SYSTEM_PROPERTY_SECRET);
