@@ -1,7 +1,10 @@
 package org.octgateway.storage;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -23,19 +26,19 @@ public class StorageProviders implements CamelContextAware {
 
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private CamelContext camelContext;
+    private volatile Map<String, StorageProvider> byName;
 
     public void requireAvailable(@ExchangeProperty(BucketRequests.BUCKET_REQUEST) BucketRequest request) {
         String provider = request.endpoint().provider();
-        for (StorageProvider candidate : camelContext.getRegistry().findByType(StorageProvider.class)) {
-            String missing = candidate.name().equals(provider) ? candidate.missingSetting() : null;
-            if (missing != null) {
-                if (warned.add(provider)) {
-                    LOG.warn("Storage provider '{}' is unavailable: {}. Its endpoints answer 503; everything else works.",
-                            provider, missing);
-                }
-                throw new ApiError(503, "provider_unavailable", "The " + provider
-                        + " storage provider is not configured: " + missing + ".");
+        StorageProvider javaHalf = byName().get(provider);
+        String missing = javaHalf == null ? null : javaHalf.missingSetting();
+        if (missing != null) {
+            if (warned.add(provider)) {
+                LOG.warn("Storage provider '{}' is unavailable: {}. Its endpoints answer 503; everything else works.",
+                        provider, missing);
             }
+            throw new ApiError(503, "provider_unavailable", "The " + provider
+                    + " storage provider is not configured: " + missing + ".");
         }
     }
 
@@ -53,6 +56,17 @@ public class StorageProviders implements CamelContextAware {
         LOG.warn("Listing bucket '{}' failed: {}", request.inputBucket(), String.valueOf(cause));
         throw new ApiError(502, "storage_unavailable", "The " + request.endpoint().provider()
                 + " storage provider could not list the bucket '" + request.inputBucket() + "'; try again later.");
+    }
+
+    /** The providers' Java halves by name, looked up once: every provider has bound itself before the first request. */
+    private Map<String, StorageProvider> byName() {
+        Map<String, StorageProvider> providers = byName;
+        if (providers == null) {
+            providers = camelContext.getRegistry().findByType(StorageProvider.class).stream()
+                    .collect(Collectors.toUnmodifiableMap(StorageProvider::name, Function.identity()));
+            byName = providers;
+        }
+        return providers;
     }
 
     @Override
