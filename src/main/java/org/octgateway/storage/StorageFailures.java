@@ -1,5 +1,7 @@
 package org.octgateway.storage;
 
+import org.apache.camel.util.ObjectHelper;
+
 /** Reads the neutral storage failures (see {@link StorageFailure}) from a cause chain, in one place. */
 public final class StorageFailures {
 
@@ -8,29 +10,20 @@ public final class StorageFailures {
 
     /** A missing bucket, container or object, whichever provider said so. */
     public static boolean isNotFound(Throwable failure) {
-        return find(failure, StorageNotFound.class) != null;
+        return ObjectHelper.getException(StorageNotFound.class, failure) != null;
     }
 
     /** The provider's refusal of the location itself, or null. */
     public static StorageRefused refused(Throwable failure) {
-        return find(failure, StorageRefused.class);
+        return ObjectHelper.getException(StorageRefused.class, failure);
     }
 
     /** The provider's answer in a few words. */
     public static String describe(Throwable failure) {
-        StorageFailure storage = find(failure, StorageFailure.class);
+        StorageFailure storage = ObjectHelper.getException(StorageFailure.class, failure);
         if (storage != null) {
             return storage.getMessage();
         }
         return failure == null ? "unknown error" : failure.getClass().getSimpleName();
-    }
-
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 }
