@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public class JsonHttpErrors extends BusinessRouterSetup {
 
+    /** How long a refused request's body may keep arriving after its answer before the connection is closed. */
+    static final long LINGER_MS = 2000;
+
     private static final Logger LOG = LoggerFactory.getLogger(JsonHttpErrors.class);
     private final BooleanSupplier shuttingDown;
 
@@ -147,7 +150,7 @@ public class JsonHttpErrors extends BusinessRouterSetup {
         }
         response.end(body).onComplete(done -> {
             if (close) {
-                request.connection().close();
+                closeAfterTheBody(request);
             }
         });
         if (close) {
@@ -182,6 +185,24 @@ public class JsonHttpErrors extends BusinessRouterSetup {
      * handled; but when that read fails the connection (a broken chunked body), Vert.x closes it in the same turn and
      * an answer not yet flushed would be dropped.
      */
+    /**
+     * Closes the connection of an answered request. A body still arriving is read and dropped first, for at most
+     * {@link #LINGER_MS}: closing a socket with unread bytes makes the kernel reset the connection, and a client still
+     * sending (an upload refused by its Content-Length) would then lose the answer already sent to it.
+     */
+    private static void closeAfterTheBody(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded() || !request.decoderResult().isSuccess()
+                || !(connection instanceof ConnectionBase base)) {
+            connection.close();
+            return;
+        }
+        request.handler(dropped -> { });
+        request.endHandler(ended -> connection.close());
+        request.resume();
+        base.getContext().owner().setTimer(LINGER_MS, timeUp -> connection.close());
+    }
+
     private static void sendNow(HttpServerRequest request) {
         if (request.connection() instanceof ConnectionBase connection) {
             connection.channelHandlerContext().flush();
