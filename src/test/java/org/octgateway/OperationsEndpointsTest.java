@@ -9,7 +9,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
+import java.lang.management.ManagementFactory;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +27,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -239,5 +244,15 @@ class OperationsEndpointsTest extends GatewayTestSupport {
 
     private static String exec(String mbean, String operation) {
         return "{\"type\":\"exec\",\"mbean\":" + JSON.valueToTree(mbean) + ",\"operation\":\"" + operation + "\"}";
+    }
+
+    @Test
+    void theStartedGatewayLetsTheJvmReturnIdleHeapToTheSystem() {
+        // what an operator sees with `jcmd <pid> VM.flags`: G1 collects periodically while idle and uncommits the heap
+        // it does not need, so a plain `java -jar` does not keep its startup garbage resident
+        assumeTrue(ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1")),
+                "the JVM runs G1");
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        assertNotEquals("0", hotspot.getVMOption("G1PeriodicGCInterval").getValue(), "G1PeriodicGCInterval");
     }
 }

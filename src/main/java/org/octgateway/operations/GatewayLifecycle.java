@@ -39,6 +39,7 @@ public class GatewayLifecycle extends EventNotifierSupport {
         if (event instanceof CamelEvent.CamelContextStartedEvent) {
             if (!server.isRegistered(name)) {
                 server.registerMBean(deadLetters, name);
+                IdleMemory.releaseAfterStart(); // once per start (the event repeats when routes start later)
             }
         } else {
             queueHealth.shuttingDown();

@@ -24,11 +24,14 @@ public class EmbeddedBroker extends ServiceSupport {
 
     private final Path dataDir;
     private final String deadLetterAddress;
+    private final int journalBufferMicros;
     private EmbeddedActiveMQ server;
 
-    public EmbeddedBroker(Path dataDir, String deadLetterAddress) {
+    /** @param journalBufferMicros how long the journal gathers commits before one sync covers them (µs) */
+    public EmbeddedBroker(Path dataDir, String deadLetterAddress, int journalBufferMicros) {
         this.dataDir = dataDir;
         this.deadLetterAddress = deadLetterAddress;
+        this.journalBufferMicros = journalBufferMicros;
     }
 
     public boolean isActive() {
@@ -48,6 +51,10 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setPersistenceEnabled(true)
                 .setSecurityEnabled(false)
                 .setJournalType(JournalType.NIO)
+                // commits stay synced before they are answered (an accepted job survives a crash); the timeout only
+                // decides how many commits one sync covers
+                .setJournalSyncTransactional(true)
+                .setJournalBufferTimeout_NIO(journalBufferMicros * 1000)
                 .setJournalDirectory(brokerDir.resolve("journal").toString())
                 .setBindingsDirectory(brokerDir.resolve("bindings").toString())
                 .setLargeMessagesDirectory(brokerDir.resolve("large-messages").toString())

@@ -30,13 +30,14 @@ public class QueueConfiguration implements CamelConfiguration {
     @BindToRegistry
     public EmbeddedBroker embeddedBroker(@PropertyInject("gateway.broker.url") String brokerUrl,
                                          @PropertyInject("gateway.data-dir") String dataDir,
-                                         @PropertyInject("gateway.queue.dead-letters") String deadLetterQueue) {
+                                         @PropertyInject("gateway.queue.dead-letters") String deadLetterQueue,
+                                         @PropertyInject("gateway.broker.journal-buffer-timeout-us") int journalBufferMicros) {
         if (!brokerUrl.isBlank()) {
             return null;
         }
         // queued uploads are on disk there (large messages): owner-only, like the upload and spool directories
         PrivateDirectory.restrict(Path.of(dataDir, "broker"));
-        return new EmbeddedBroker(Path.of(dataDir), deadLetterQueue);
+        return new EmbeddedBroker(Path.of(dataDir), deadLetterQueue, journalBufferMicros);
     }
 
     /** Connections to the broker: in-VM to the embedded one, or to {@code gateway.broker.url}. */

@@ -61,7 +61,8 @@ public class JobSteps {
         }
         ImageType type = ImageType.detect(image.toPath())
                 .orElseThrow(() -> new JobFailure("the object is not a PNG, JPEG, TIFF, BMP or DICOM image"));
-        LOG.info("Inference started: {} bytes of {}", image.length(), type.contentType());
+        // per job at DEBUG: "Job completed" (or "Job failed") is each job's INFO line
+        LOG.debug("Inference started: {} bytes of {}", image.length(), type.contentType());
         return type.contentType();
     }
 

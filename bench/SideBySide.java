@@ -1,0 +1,674 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The side-by-side benchmark (bench/README.md): the gateway against the design it replaces (bench/seed/app.py,
+ * FastAPI + BackgroundTasks, 2 uvicorn workers), driven by the same load generator (hey) against the same peers:
+ * an inference stub with a configurable delay and model slots, and a webhook sink that counts POSTs and distinct
+ * webhook-ids. Both stubs are JDK HTTP servers in this process, on loopback. Prints every row as gateway/seed ratios
+ * and writes bench/results/latest.md. Starts its own children (the seed, the gateway) and stops only those.
+ */
+public class SideBySide {
+
+    // options (see bench/README.md)
+    static int pings = 3000;
+    static int uploads = 2000;
+    static int concurrency = 16;
+    static int warmPings = 1000;
+    static int warmUploads = 480;
+    static int modelMs = 50;
+    static int modelSlots = 16;
+    static int[] folders = {1000, 10000};
+    static Path jar = Paths.get("target/oct-inference-gateway.jar");
+    static Path out = Paths.get("bench/results/latest.md");
+    static List<String> gatewayJvmOpts = new ArrayList<>();
+    static boolean keep;
+    static boolean skipSeed;
+    static Map<String, String> gatewayEnv = new LinkedHashMap<>();
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final Pattern UUID_RE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    static Path work;
+    static Path uploadBody;
+    static String uploadContentType;
+    static InferenceStub model;
+    static WebhookSink sink;
+    static final List<String> loads = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        parse(args);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run bench/run.sh, which builds it");
+        }
+        work = Files.createTempDirectory("side-by-side-");
+        prepareUpload(Paths.get("samples/oct-scan-512x496.png"));
+        model = new InferenceStub(freePort());
+        sink = new WebhookSink(freePort());
+        load("start");
+        Map<String, String> seed;
+        Map<String, String> gateway;
+        try {
+            seed = skipSeed ? new LinkedHashMap<>() : measureSeed();
+            gateway = measureGateway();
+        } finally {
+            model.stop();
+            sink.stop();
+        }
+        load("end");
+        String report = report(seed, gateway);
+        System.out.println();
+        System.out.println(report);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        log("written to " + out);
+        if (!keep) {
+            deleteTree(work);
+        } else {
+            log("kept " + work);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The two systems
+
+    static Map<String, String> measureSeed() throws Exception {
+        Map<String, String> r = new LinkedHashMap<>();
+        int port = freePort();
+        List<String> cmd = List.of("/usr/bin/python3", "-m", "uvicorn", "app:app", "--workers", "2", "--host",
+                "127.0.0.1", "--port", String.valueOf(port), "--log-level", "warning", "--no-access-log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Paths.get("bench/seed").toFile())
+                .redirectErrorStream(true).redirectOutput(work.resolve("seed.log").toFile());
+        pb.environment().put("SEED_INFERENCE_URL", model.url());
+        Child seed = Child.start("seed", pb, "http://127.0.0.1:" + port);
+        try {
+            r.put("cold_start_s", fmt(seed.coldStartSeconds, 2));
+            idleRss(seed, r);
+            sink.reset();
+            warmUp(seed);
+            runRows(seed, r, true);
+            model.set(modelMs, modelSlots);
+            uploadRow(seed, r, "slow");
+            model.set(0, 0);
+            r.put("peak_rss_mb", fmt(seed.peakRssMb(), 0));
+            webhookCounts(r);
+        } finally {
+            seed.stop();
+        }
+        return r;
+    }
+
+    static Map<String, String> measureGateway() throws Exception {
+        Map<String, String> r = new LinkedHashMap<>();
+        // default settings (inference concurrency 4): /ping, uploads with instant inference, idle RSS, cold start
+        Child gateway = startGateway("gateway", Map.of());
+        try {
+            r.put("cold_start_s", fmt(gateway.coldStartSeconds, 2));
+            idleRss(gateway, r);
+            sink.reset();
+            warmUp(gateway);
+            runRows(gateway, r, false);
+            r.put("peak_rss_mb", fmt(gateway.peakRssMb(), 0));
+            r.put("rss_after_load_mb", fmt(gateway.rssMb(), 0));
+        } finally {
+            gateway.stop();
+        }
+        // the same inference concurrency as the bench's model: 16 slots of 50 ms; then the folders
+        Child gateway16 = startGateway("gateway-16", Map.of("GATEWAY_INFERENCE_CONCURRENCY", String.valueOf(modelSlots)));
+        try {
+            warmUp(gateway16);
+            model.set(modelMs, modelSlots);
+            uploadRow(gateway16, r, "slow");
+            model.set(0, 0);
+            webhookCounts(r);
+            folderRows(gateway16, r);
+            r.put("peak_rss_mb_16", fmt(gateway16.peakRssMb(), 0));
+        } finally {
+            gateway16.stop();
+        }
+        return r;
+    }
+
+    static Child startGateway(String name, Map<String, String> env) throws Exception {
+        Path dir = Files.createDirectories(work.resolve(name));
+        Path buckets = Files.createDirectories(work.resolve("buckets"));
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(gatewayJvmOpts);
+        cmd.addAll(List.of("-Dcamel.server.port=" + port, "-Dcamel.management.port=" + freePort(),
+                "-jar", jar.toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("gateway.log").toFile());
+        pb.environment().put("GATEWAY_DATA_DIR", dir.resolve("data").toString());
+        pb.environment().put("GATEWAY_INFERENCE_URL", model.url());
+        pb.environment().put("GATEWAY_LOCAL_ROOT", buckets.toString());
+        // the bench's webhook sink is on loopback: allowed explicitly, as an operator would for an internal host
+        pb.environment().put("GATEWAY_WEBHOOK_ALLOWED_SUBNETS", "127.0.0.1/32");
+        pb.environment().putAll(gatewayEnv);
+        pb.environment().putAll(env);
+        return Child.start(name, pb, "http://127.0.0.1:" + port);
+    }
+
+    static void idleRss(Child child, Map<String, String> r) throws InterruptedException {
+        Thread.sleep(2000);
+        r.put("idle_rss_mb", fmt(child.rssMb(), 0));
+    }
+
+    static void warmUp(Child child) throws Exception {
+        hey(child, "warm-up ping", warmPings, "GET", "/ping", false);
+        int before = sink.distinct();
+        hey(child, "warm-up uploads", warmUploads, "POST", "/invocations", true);
+        sink.awaitDistinct(before + sent(warmUploads), Duration.ofSeconds(120));
+    }
+
+    static void runRows(Child child, Map<String, String> r, boolean seed) throws Exception {
+        Hey ping = hey(child, "GET /ping", pings, "GET", "/ping", false);
+        r.put("ping_rps", fmt(ping.rps, 0));
+        r.put("ping_p99_ms", fmt(ping.p99 * 1000, 1));
+        uploadRow(child, r, "instant");
+    }
+
+    /** Uploads with the model as it is set now: accept rate (hey) and end to end (first request to last webhook). */
+    static void uploadRow(Child child, Map<String, String> r, String row) throws Exception {
+        int before = sink.distinct();
+        long start = System.currentTimeMillis();
+        Hey upload = hey(child, "uploads, model " + row, uploads, "POST", "/invocations", true);
+        int expected = before + sent(uploads);
+        boolean all = sink.awaitDistinct(expected, Duration.ofSeconds(300));
+        double seconds = (sink.lastMillis() - start) / 1000.0;
+        r.put(row + "_accept_rps", fmt(upload.rps, 0));
+        r.put(row + "_accept_p50_ms", fmt(upload.p50 * 1000, 1));
+        r.put(row + "_e2e_jobs_s", all ? fmt(sent(uploads) / seconds, 0) : "incomplete");
+        log(String.format("%s: %s accepted/s, end to end %s jobs/s (%d of %d delivered)", row, r.get(row + "_accept_rps"),
+                r.get(row + "_e2e_jobs_s"), sink.distinct() - before, sent(uploads)));
+        if (upload.non200 > 0) {
+            r.put(row + "_non200", String.valueOf(upload.non200));
+        }
+    }
+
+    static void webhookCounts(Map<String, String> r) {
+        r.put("webhook_posts", String.valueOf(sink.posts()));
+        r.put("webhook_distinct", String.valueOf(sink.distinct()));
+    }
+
+    /** Folder requests on the local provider, answered with one request_uuid per image: median of 3 for 1,000, one run
+     *  of 10,000 (each run's jobs then run through the model and the sink while the next is measured). */
+    static void folderRows(Child child, Map<String, String> r) throws Exception {
+        Path image = Paths.get("samples/oct-scan-512x496.png").toAbsolutePath();
+        for (int size : folders) {
+            Path folder = Files.createDirectories(work.resolve("buckets/oct-input/exam-" + size));
+            for (int i = 0; i < size; i++) {
+                Files.createLink(folder.resolve(String.format("slice-%05d.png", i)), image);
+            }
+            int runs = size > 1000 ? 1 : 3; // a second 10,000 would pass the caller's backlog share while the first runs
+            double[] ms = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(child.base + "/bucket_invocations"))
+                        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Input-Location", "exam-" + size + "/").header("Webhook-Url", sink.url())
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                long uuids = UUID_RE.matcher(answer.body()).results().count();
+                if (answer.statusCode() != 200 || uuids != size) {
+                    throw new IllegalStateException("folder of " + size + ": HTTP " + answer.statusCode() + ", "
+                            + uuids + " request_uuids: " + answer.body().substring(0, Math.min(300, answer.body().length())));
+                }
+                log(String.format("folder of %,d images answered in %.0f ms", size, ms[i]));
+            }
+            Arrays.sort(ms);
+            r.put("folder_" + size + "_ms", fmt(size > 1000 ? ms[0] : ms[runs / 2], 0));
+        }
+    }
+
+    /** hey sends n/c × c requests. */
+    static int sent(int n) {
+        return n / concurrency * concurrency;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Load: hey
+
+    record Hey(double rps, double p50, double p99, int non200) {
+    }
+
+    static Hey hey(Child child, String what, int n, String method, String path, boolean upload) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("hey", "-n", String.valueOf(n), "-c", String.valueOf(concurrency),
+                "-m", method, "-t", "60"));
+        if (upload) {
+            cmd.addAll(List.of("-T", uploadContentType, "-D", uploadBody.toString(), "-H", "Webhook-Url: " + sink.url(),
+                    "-H", "Examination-ID: bench", "-H", "Inference-Parameters: {\"low_confidence_p\": 0.2}"));
+        }
+        cmd.add(child.base + path);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("hey failed: " + output);
+        }
+        Files.writeString(work.resolve(child.name + "-hey.log"), "# " + what + "\n" + output + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        double rps = number(output, "Requests/sec:\\s+([0-9.]+)");
+        double p50 = number(output, "50%+ in ([0-9.]+) secs");
+        double p99 = number(output, "99%+ in ([0-9.]+) secs");
+        int ok = (int) number(output, "\\[200\\]\\s+(\\d+) responses");
+        int non200 = sent(n) - ok;
+        log(String.format("%s %s: %.0f req/s, p50 %.1f ms, p99 %.1f ms%s", child.name, what, rps, p50 * 1000, p99 * 1000,
+                non200 > 0 ? ", NOT 200: " + non200 : ""));
+        return new Hey(rps, p50, p99, non200);
+    }
+
+    static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    static void prepareUpload(Path image) throws IOException {
+        String boundary = "benchboundary7MA4YWxkTrZu0gW";
+        byte[] bytes = Files.readAllBytes(image);
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"scan.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + bytes.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(bytes, 0, body, head.length, bytes.length);
+        System.arraycopy(tail, 0, body, head.length + bytes.length, tail.length);
+        uploadBody = work.resolve("upload.multipart");
+        Files.write(uploadBody, body);
+        uploadContentType = "multipart/form-data; boundary=" + boundary;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Children: started here, measured through /proc, stopped by their own PID only
+
+    static final class Child {
+        final String name;
+        final Process process;
+        final String base;
+        double coldStartSeconds;
+
+        Child(String name, Process process, String base) {
+            this.name = name;
+            this.process = process;
+            this.base = base;
+        }
+
+        /** Starts the process and waits for its first GET /ping 200 (the cold start). */
+        static Child start(String name, ProcessBuilder pb, String base) throws Exception {
+            long t0 = System.nanoTime();
+            Child child = new Child(name, pb.start(), base);
+            HttpRequest ping = HttpRequest.newBuilder(URI.create(base + "/ping")).timeout(Duration.ofSeconds(2)).build();
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+            while (true) {
+                try {
+                    if (HTTP.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                if (!child.process.isAlive() || System.nanoTime() > deadline) {
+                    child.stop();
+                    throw new IllegalStateException(name + " did not answer /ping (see its log under " + work + ")");
+                }
+                Thread.sleep(10);
+            }
+            child.coldStartSeconds = (System.nanoTime() - t0) / 1e9;
+            log(String.format("%s: first /ping 200 after %.2f s (pid %d)", name, child.coldStartSeconds, child.process.pid()));
+            return child;
+        }
+
+        List<Long> pids() {
+            List<Long> pids = new ArrayList<>();
+            pids.add(process.pid());
+            process.descendants().forEach(h -> pids.add(h.pid()));
+            return pids;
+        }
+
+        double rssMb() {
+            return statusKb("VmRSS:") / 1024.0;
+        }
+
+        double peakRssMb() {
+            return statusKb("VmHWM:") / 1024.0;
+        }
+
+        /** Summed over the process and its children (uvicorn's workers). */
+        long statusKb(String field) {
+            long kb = 0;
+            for (long pid : pids()) {
+                try {
+                    for (String line : Files.readAllLines(Paths.get("/proc/" + pid + "/status"))) {
+                        if (line.startsWith(field)) {
+                            kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+            return kb;
+        }
+
+        void stop() throws InterruptedException {
+            List<ProcessHandle> children = process.descendants().toList();
+            process.destroy(); // SIGTERM to this PID
+            if (!process.waitFor(45, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle child : children) {
+                if (child.isAlive()) {
+                    child.destroy();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Peers
+
+    /** The model: answers JSON after {@code delayMs}, at most {@code slots} requests at once (0: no limit). */
+    static final class InferenceStub {
+        final HttpServer server;
+        volatile int delayMs;
+        volatile Semaphore slots;
+
+        InferenceStub(int port) throws IOException {
+            server = serve(port, this::handle);
+        }
+
+        void set(int delayMs, int slots) {
+            this.delayMs = delayMs;
+            this.slots = slots > 0 ? new Semaphore(slots) : null;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/predict";
+        }
+
+        void handle(HttpExchange exchange) throws IOException {
+            long bytes;
+            try (InputStream in = exchange.getRequestBody()) {
+                bytes = in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            Semaphore s = slots;
+            try {
+                if (s != null) {
+                    s.acquire();
+                }
+                try {
+                    if (delayMs > 0) {
+                        Thread.sleep(delayMs);
+                    }
+                } finally {
+                    if (s != null) {
+                        s.release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] answer = ("{\"label\":\"stub\",\"confidence\":0.93,\"bytes\":" + bytes + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        }
+
+        void stop() {
+            server.stop(0);
+        }
+    }
+
+    /** Counts webhook POSTs and distinct webhook-ids; remembers when the last one came. */
+    static final class WebhookSink {
+        final HttpServer server;
+        final AtomicInteger posts = new AtomicInteger();
+        final Set<String> ids = ConcurrentHashMap.newKeySet();
+        final AtomicLong last = new AtomicLong();
+
+        WebhookSink(int port) throws IOException {
+            server = serve(port, this::handle);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        void handle(HttpExchange exchange) throws IOException {
+            try (InputStream in = exchange.getRequestBody()) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            String id = exchange.getRequestHeaders().getFirst("webhook-id");
+            posts.incrementAndGet();
+            if (id != null) {
+                ids.add(id);
+            }
+            last.set(System.currentTimeMillis());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        }
+
+        void reset() {
+            posts.set(0);
+            ids.clear();
+        }
+
+        int posts() {
+            return posts.get();
+        }
+
+        int distinct() {
+            return ids.size();
+        }
+
+        long lastMillis() {
+            return last.get();
+        }
+
+        boolean awaitDistinct(int expected, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (ids.size() < expected) {
+                if (System.nanoTime() > deadline) {
+                    log("webhook sink: only " + ids.size() + " of " + expected + " webhook-ids before the deadline");
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+            return true;
+        }
+
+        void stop() {
+            server.stop(0);
+        }
+    }
+
+    interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    static HttpServer serve(int port, Handler handler) throws IOException {
+        // without it the JDK server writes the body after the headers in a second segment and a keep-alive client
+        // waits for the delayed ACK (~40 ms): the stub would be the bottleneck
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.createContext("/", exchange -> {
+            try {
+                handler.handle(exchange);
+            } catch (IOException | RuntimeException e) {
+                exchange.close();
+            }
+        });
+        server.setExecutor(Executors.newFixedThreadPool(256));
+        server.start();
+        return server;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The report
+
+    static String report(Map<String, String> s, Map<String, String> g) throws Exception {
+        StringBuilder b = new StringBuilder();
+        b.append("# Side by side: the gateway against the design it replaces\n\n");
+        b.append("- when: ").append(Instant.now()).append("\n");
+        b.append("- commit: ").append(git()).append("\n");
+        b.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
+                .append(System.getProperty("java.version")).append("; load average (1, 5, 15 min): ")
+                .append(String.join("; ", loads)).append("\n");
+        b.append("- seed design: bench/seed/app.py (FastAPI + BackgroundTasks, 2 uvicorn workers, not durable); gateway: ")
+                .append(jar).append(gatewayJvmOpts.isEmpty() ? " with plain `java -jar`" : " with " + gatewayJvmOpts)
+                .append(", embedded broker, default settings except the peers' URLs and the loopback webhook subnet\n");
+        b.append(String.format("- load: hey, %d uploads of the 18.6 KB sample / %d pings, %d connections, after %d pings and"
+                + " %d uploads of warm-up; model stub: instant, or %d ms with %d slots (capacity %d/s)%n%n",
+                sent(uploads), sent(pings), concurrency, warmPings, warmUploads, modelMs, modelSlots, modelSlots * 1000 / modelMs));
+        b.append("| measure | seed design | gateway | gateway/seed |\n|---|---:|---:|---:|\n");
+        row(b, "`GET /ping` req/s", s.get("ping_rps"), g.get("ping_rps"), true);
+        row(b, "`GET /ping` p99 ms (target < 5)", s.get("ping_p99_ms"), g.get("ping_p99_ms"), false);
+        row(b, "upload accept req/s, inference instant", s.get("instant_accept_rps"), g.get("instant_accept_rps"), true);
+        row(b, "upload accept p50 ms, inference instant", s.get("instant_accept_p50_ms"), g.get("instant_accept_p50_ms"), false);
+        row(b, "end to end jobs/s (to the last webhook), inference instant, gateway concurrency 4",
+                s.get("instant_e2e_jobs_s"), g.get("instant_e2e_jobs_s"), true);
+        row(b, "upload accept req/s, inference " + modelMs + " ms × " + modelSlots + ", gateway concurrency " + modelSlots,
+                s.get("slow_accept_rps"), g.get("slow_accept_rps"), true);
+        row(b, "end to end jobs/s, inference " + modelMs + " ms × " + modelSlots + ", gateway concurrency " + modelSlots,
+                s.get("slow_e2e_jobs_s"), g.get("slow_e2e_jobs_s"), true);
+        int capacity = modelSlots * 1000 / modelMs;
+        b.append(String.format("| ... of the model's capacity (%d/s; target ≥ 90 %%) | %s | %s | |%n", capacity,
+                percentOf(s.get("slow_e2e_jobs_s"), capacity), percentOf(g.get("slow_e2e_jobs_s"), capacity)));
+        row(b, "cold start to first `/ping` 200, s (target ≤ 3)", s.get("cold_start_s"), g.get("cold_start_s"), false);
+        row(b, "idle RSS MB, 2 s after start (target ≤ 300)", s.get("idle_rss_mb"), g.get("idle_rss_mb"), false);
+        row(b, "peak RSS MB (VmHWM)", s.get("peak_rss_mb"), g.get("peak_rss_mb"), false);
+        row(b, "webhook POSTs", s.get("webhook_posts"), g.get("webhook_posts"), false);
+        row(b, "distinct webhook-ids (duplicates = POSTs − distinct)", s.get("webhook_distinct"), g.get("webhook_distinct"), false);
+        b.append("\n| gateway only | value |\n|---|---:|\n");
+        for (int size : folders) {
+            b.append(String.format("| `POST /bucket_invocations`, %,d-image folder (local provider), ms%s | %s |%n", size,
+                    size >= 10000 ? " (target ≤ 1,000)" : "", g.get("folder_" + size + "_ms")));
+        }
+        b.append("| RSS after the load, gateway concurrency 4, MB | ").append(g.get("rss_after_load_mb")).append(" |\n");
+        b.append("| peak RSS with concurrency 16 and the folders, MB | ").append(g.get("peak_rss_mb_16")).append(" |\n");
+        for (Map<String, String> m : List.of(s, g)) {
+            m.forEach((k, v) -> {
+                if (k.endsWith("_non200")) {
+                    b.append("\nNOT 200: ").append(k).append(" = ").append(v).append(m == s ? " (seed)" : " (gateway)").append("\n");
+                }
+            });
+        }
+        return b.toString();
+    }
+
+    static void row(StringBuilder b, String what, String seed, String gateway, boolean higherIsBetter) {
+        String ratio = "";
+        try {
+            double s = Double.parseDouble(seed);
+            double g = Double.parseDouble(gateway);
+            ratio = s == 0 ? "" : String.format("%.2f", g / s);
+        } catch (RuntimeException notNumbers) {
+            // a missing or incomplete measure: no ratio
+        }
+        b.append("| ").append(what).append(" | ").append(seed).append(" | ").append(gateway).append(" | ").append(ratio)
+                .append(" |\n");
+    }
+
+    static String percentOf(String value, int capacity) {
+        try {
+            return String.format("%.0f %%", 100 * Double.parseDouble(value) / capacity);
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    static void load(String when) throws IOException {
+        String[] avg = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+        loads.add(when + " " + avg[0] + ", " + avg[1] + ", " + avg[2]);
+        log("load average at " + when + ": " + avg[0] + " " + avg[1] + " " + avg[2]);
+    }
+
+    static String git() {
+        try {
+            Process p = new ProcessBuilder("git", "log", "-1", "--format=%h %s").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    static void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--pings" -> pings = Integer.parseInt(args[++i]);
+                case "--uploads" -> uploads = Integer.parseInt(args[++i]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--warm-pings" -> warmPings = Integer.parseInt(args[++i]);
+                case "--warm-uploads" -> warmUploads = Integer.parseInt(args[++i]);
+                case "--model-ms" -> modelMs = Integer.parseInt(args[++i]);
+                case "--model-slots" -> modelSlots = Integer.parseInt(args[++i]);
+                case "--folders" -> folders = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--gateway-jvm-opt" -> gatewayJvmOpts.add(args[++i]);
+                case "--out" -> out = Paths.get(args[++i]);
+                case "--keep" -> keep = true;
+                case "--skip-seed" -> skipSeed = true;
+                case "--gateway-env" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    gatewayEnv.put(kv[0], kv[1]);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see bench/README.md)");
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String fmt(double v, int decimals) {
+        return String.format("%." + decimals + "f", v);
+    }
+
+    static void log(String line) {
+        System.out.println("[side-by-side " + java.time.LocalTime.now().withNano(0) + "] " + line);
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
