@@ -193,7 +193,9 @@ public class SideBySide {
     }
 
     static void runRows(Child child, Map<String, String> r, boolean seed) throws Exception {
+        double cpu = child.cpuSeconds();
         Hey ping = hey(child, "GET /ping", pings, "GET", "/ping", false);
+        r.put("ping_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(pings), 2));
         r.put("ping_rps", fmt(ping.rps, 0));
         r.put("ping_p99_ms", fmt(ping.p99 * 1000, 1));
         uploadRow(child, r, "instant");
@@ -203,10 +205,13 @@ public class SideBySide {
     static void uploadRow(Child child, Map<String, String> r, String row) throws Exception {
         int before = sink.distinct();
         long start = System.currentTimeMillis();
+        double cpu = child.cpuSeconds();
         Hey upload = hey(child, "uploads, model " + row, uploads, "POST", "/invocations", true);
+        r.put(row + "_accept_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
         int expected = before + sent(uploads);
         boolean all = sink.awaitDistinct(expected, Duration.ofSeconds(300));
         double seconds = (sink.lastMillis() - start) / 1000.0;
+        r.put(row + "_job_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
         r.put(row + "_accept_rps", fmt(upload.rps, 0));
         r.put(row + "_accept_p50_ms", fmt(upload.p50 * 1000, 1));
         r.put(row + "_e2e_jobs_s", all ? fmt(sent(uploads) / seconds, 0) : "incomplete");
@@ -353,6 +358,21 @@ public class SideBySide {
             pids.add(process.pid());
             process.descendants().forEach(h -> pids.add(h.pid()));
             return pids;
+        }
+
+        /** CPU time used so far (user + system), seconds, summed over the process and its children. */
+        double cpuSeconds() {
+            long ticks = 0;
+            for (long pid : pids()) {
+                try {
+                    String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                } catch (IOException | RuntimeException gone) {
+                    // exited meanwhile
+                }
+            }
+            return ticks / 100.0; // USER_HZ
         }
 
         double rssMb() {
@@ -566,6 +586,12 @@ public class SideBySide {
         int capacity = modelSlots * 1000 / modelMs;
         b.append(String.format("| ... of the model's capacity (%d/s; target ≥ 90 %%) | %s | %s | |%n", capacity,
                 percentOf(s.get("slow_e2e_jobs_s"), capacity), percentOf(g.get("slow_e2e_jobs_s"), capacity)));
+        b.append("| **CPU per request or job (process user + system time; does not depend on the machine's load)** | | | |\n");
+        row(b, "CPU ms per `GET /ping`", s.get("ping_cpu_ms"), g.get("ping_cpu_ms"), false);
+        row(b, "CPU ms per upload while hey sends them, inference instant", s.get("instant_accept_cpu_ms"), g.get("instant_accept_cpu_ms"), false);
+        row(b, "CPU ms per job, upload to webhook, inference instant", s.get("instant_job_cpu_ms"), g.get("instant_job_cpu_ms"), false);
+        row(b, "CPU ms per job, upload to webhook, inference 50 ms × 16", s.get("slow_job_cpu_ms"), g.get("slow_job_cpu_ms"), false);
+        b.append("| **Start and memory** | | | |\n");
         row(b, "cold start to first `/ping` 200, s (target ≤ 3)", s.get("cold_start_s"), g.get("cold_start_s"), false);
         row(b, "idle RSS MB, 2 s after start (target ≤ 300)", s.get("idle_rss_mb"), g.get("idle_rss_mb"), false);
         row(b, "peak RSS MB (VmHWM)", s.get("peak_rss_mb"), g.get("peak_rss_mb"), false);
