@@ -667,6 +667,7 @@ public class SideBySide {
                 case "--folders" -> folders = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--gateway-jvm-opt" -> gatewayJvmOpts.add(args[++i]);
                 case "--out" -> out = Paths.get(args[++i]);
+                case "--jar" -> jar = Paths.get(args[++i]);
                 case "--keep" -> keep = true;
                 case "--skip-seed" -> skipSeed = true;
                 case "--gateway-env" -> {
