@@ -68,13 +68,17 @@ final class StandaloneArtemis implements AutoCloseable {
      */
     StandaloneArtemis withGatewayFragment() throws IOException {
         String fragment = Files.readString(Path.of("deploy", "broker.xml"));
+        fragment = fragment.substring(fragment.indexOf("<core")); // past the comment that names the elements
         String addressSetting = between(fragment, "<address-settings>", "</address-settings>");
         String securitySettings = between(fragment, "<security-settings>", "</security-settings>");
         Path brokerXml = instance.resolve("etc/broker.xml");
         String xml = Files.readString(brokerXml);
-        xml = xml.replaceFirst("<address-settings>", "<address-settings>\n" + java.util.regex.Matcher.quoteReplacement(addressSetting));
-        int from = xml.indexOf("<security-settings>");
-        int to = xml.indexOf("</security-settings>");
+        xml = xml.replaceFirst("(?m)^(\\s*)<address-settings>", "$1<address-settings>\n"
+                + java.util.regex.Matcher.quoteReplacement(addressSetting));
+        java.util.regex.Matcher open = java.util.regex.Pattern.compile("(?m)^\\s*<security-settings>").matcher(xml);
+        assertTrue(open.find(), "broker.xml has security-settings");
+        int from = open.start();
+        int to = xml.indexOf("</security-settings>", from);
         assertTrue(from > 0 && to > from, "broker.xml has security-settings");
         xml = xml.substring(0, from) + "<security-settings>" + securitySettings + xml.substring(to);
         Files.writeString(brokerXml, xml);
@@ -94,14 +98,29 @@ final class StandaloneArtemis implements AutoCloseable {
 
     /** Starts the broker and waits until it listens. */
     StandaloneArtemis start() throws IOException {
-        process = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        launch();
         await("broker on " + port + " listens").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     assertTrue(process.isAlive(), "the broker exited; see " + log);
                     return listens();
                 });
         return this;
+    }
+
+    /** Starts a shared-store backup, which listens only once it takes over: waits until it has announced itself. */
+    StandaloneArtemis startBackup() throws IOException {
+        launch();
+        await("backup on " + port + " announced").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    assertTrue(process.isAlive(), "the backup exited; see " + log);
+                    return logText().contains("AMQ221031");
+                });
+        return this;
+    }
+
+    private void launch() throws IOException {
+        process = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     boolean listens() {
