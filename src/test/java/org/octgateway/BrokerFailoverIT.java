@@ -1,6 +1,5 @@
 package org.octgateway;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
@@ -107,16 +104,6 @@ class BrokerFailoverIT {
     }
 
     private Set<String> delivered() {
-        return peers.findAll(postRequestedFor(urlPathEqualTo("/hook"))).stream()
-                .map(request -> {
-                    try {
-                        return JSON.readTree(request.getBodyAsString());
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .filter(envelope -> "completed".equals(envelope.path("status").asText()))
-                .map(envelope -> envelope.path("request_uuid").asText())
-                .collect(Collectors.toCollection(TreeSet::new));
+        return WebhookEnvelopes.completed(peers, "/hook").keySet();
     }
 }

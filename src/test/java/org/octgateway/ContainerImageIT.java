@@ -26,7 +26,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The container image, built and run without a registry: a JRE 17 base image from Debian packages (mmdebstrap,
@@ -84,7 +83,7 @@ class ContainerImageIT {
 
         URI ping = URI.create("http://localhost:" + httpPort + "/ping");
         await("the container answers /ping").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> status(ping) == 200);
+                .until(() -> GatewayProcess.status(ping) == 200);
         Multipart form = new Multipart().file("image", "scan.png", "image/png", TestImages.png(5));
         HttpResponse<String> answer = GatewayProcess.HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/invocations"))
                 .header("Content-Type", form.contentType()).header("Webhook-Url", peers.baseUrl() + "/hook")
@@ -99,18 +98,6 @@ class ContainerImageIT {
 
         assertEquals(0, run(Duration.ofSeconds(30), "podman", "exec", container, "sh", "-c",
                 "test \"$(id -u)\" = 10001 && test -d /app/data/broker"), "runs as user 10001, its data in the volume");
-    }
-
-    private static int status(URI uri) {
-        try {
-            return GatewayProcess.HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static boolean onPath(String program) {

@@ -14,9 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -245,16 +243,7 @@ class ExternalBrokerIT {
 
     /** Completed envelopes at /hook by request_uuid: how many times each arrived. */
     private Map<String, Integer> delivered() {
-        return webhooks.findAll(postRequestedFor(urlPathEqualTo("/hook"))).stream()
-                .map(request -> {
-                    try {
-                        return JSON.readTree(request.getBodyAsString());
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .filter(envelope -> "completed".equals(envelope.path("status").asText()))
-                .collect(Collectors.toMap(envelope -> envelope.path("request_uuid").asText(), envelope -> 1, Integer::sum));
+        return WebhookEnvelopes.completed(webhooks, "/hook");
     }
 
     private List<LoggedRequest> attemptsAt(String path) {
