@@ -102,23 +102,20 @@ class ExternalBrokerIT {
     @Test
     @Order(1)
     void aBrokerAsArtemisCreateMakesItGetsAStartupWarningNamingEachSetting() throws Exception {
-        GatewayProcess plain = gateway("plain").awaitPing(Duration.ofSeconds(90));
-        String log = plain.logText();
+        a = gateway("a").awaitPing(Duration.ofSeconds(90));
+        String log = a.logText();
         assertTrue(log.contains("Broker setting differs: redelivery-delay is 0 for gateway.jobs"), log);
         assertTrue(log.contains("dead-letter-address is DLQ"), log);
         assertTrue(log.contains("deploy/broker.xml"), log);
-        plain.kill();
 
+        // the operator puts deploy/broker.xml in and restarts the broker: the running gateway reconnects by itself,
+        // the next one to start finds nothing to warn about
         broker.kill();
         broker.withGatewayFragment().start();
-        a = gateway("a");
-        b = gateway("b");
-        a.awaitPing(Duration.ofSeconds(90));
-        b.awaitPing(Duration.ofSeconds(90));
-        for (GatewayProcess gateway : List.of(a, b)) {
-            assertFalse(gateway.logText().contains("Broker setting differs"), gateway.logText());
-            assertTrue(gateway.logText().contains("are the ones the gateway relies on"), gateway.logText());
-        }
+        b = gateway("b").awaitPing(Duration.ofSeconds(90));
+        a.awaitPing(Duration.ofSeconds(60));
+        assertFalse(b.logText().contains("Broker setting differs"), b.logText());
+        assertTrue(b.logText().contains("are the ones the gateway relies on"), b.logText());
     }
 
     @Test
