@@ -75,6 +75,7 @@ class ExternalBrokerOutageTest extends GatewayTestSupport {
         inference().stubFor(post(urlPathEqualTo("/inference"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"diagnosis\":\"none\"}").withFixedDelay(1500)));
+        webhooks().stubFor(post(urlPathEqualTo("/hooks/outage")).willReturn(aResponse().withStatus(200)));
         try (LogCapture log = new LogCapture()) {
             String uuid = accepted(uploadImage("scan.png", "image/png", TestImages.png(12),
                     Map.of("Webhook-Url", webhookUrl("/hooks/outage"))));
