@@ -28,6 +28,8 @@ public class WorkerRoutes extends RouteBuilder {
     public static final String WRITING = "writingResult";
     /** Exchange property: when the inference call started (nanoTime), for gateway_inference_seconds. */
     static final String INFERENCE_STARTED = "inferenceStarted";
+    /** Exchange property: whether the job runs ("run") or the state it ended in while queued (state/RequestStates). */
+    static final String VERDICT = "jobVerdict";
 
     /** Route configurations in routes/errors.yaml. */
     static final String WORKER_ERRORS = "worker-errors";
@@ -46,6 +48,13 @@ public class WorkerRoutes extends RouteBuilder {
                 .onCompletion().bean("jobSpool", "delete").end()
                 .setProperty(JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
+                // its record says running now; a job cancelled or expired while queued is announced so, unrun
+                .setProperty(VERDICT, method("requestStates", "start"))
+                .filter(simple("${exchangeProperty." + VERDICT + "} != 'run'"))
+                    .setBody(method("jobSteps", "skippedEnvelope"))
+                    .to("direct:announce-result")
+                    .stop()
+                .end()
                 // content enricher: a bucket job's bytes come from its provider now, not at acceptance
                 .filter(method("jobSteps", "needsImage"))
                     .setProperty(FETCHING, constant(true))
@@ -78,6 +87,7 @@ public class WorkerRoutes extends RouteBuilder {
         from("direct:publish-result").routeId("publish-result")
                 .routeConfigurationId(PROPAGATE_ERRORS)
                 .to("direct:store-result")
+                .bean("requestStates", "completed")
                 .to("direct:announce-result");
 
         // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the
@@ -102,6 +112,7 @@ public class WorkerRoutes extends RouteBuilder {
         from("direct:job-failed").routeId("job-failed")
                 .routeConfigurationId(PROPAGATE_ERRORS)
                 .setBody(method("jobSteps", "errorEnvelope"))
+                .bean("requestStates", "failed")
                 .to("direct:announce-result");
 
         // Hand the envelope (the body) to the delivery queue with its delivery (routes/delivery.yaml takes it to the
