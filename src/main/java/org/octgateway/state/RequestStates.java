@@ -1,5 +1,7 @@
 package org.octgateway.state;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -56,6 +58,7 @@ public class RequestStates {
     public static final String EXAM_REQUEST = "gatewayExamRequest";
     private static final long MAX_TTL_SECONDS = 7 * 24 * 3600;
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,7}");
     private static final int MAX_PAGE = 1000;
     private static final int DEFAULT_PAGE = 100;
     private static final Logger LOG = LoggerFactory.getLogger(RequestStates.class);
@@ -76,12 +79,11 @@ public class RequestStates {
         if (header == null || header.isBlank()) {
             return defaultTtlSeconds;
         }
-        long seconds;
-        try {
-            seconds = Long.parseLong(header.strip());
-        } catch (NumberFormatException e) {
+        // ASCII digits only (Long.parseLong would take other scripts' digits too), at most 7 of them
+        if (!DIGITS.matcher(header.strip()).matches()) {
             throw ApiError.invalidHeader(REQUEST_TTL_HEADER, "must be a whole number of seconds.");
         }
+        long seconds = Long.parseLong(header.strip());
         if (seconds < 1 || seconds > MAX_TTL_SECONDS) {
             throw ApiError.invalidHeader(REQUEST_TTL_HEADER, "must be between 1 and " + MAX_TTL_SECONDS + " seconds (7 days).");
         }
@@ -277,13 +279,11 @@ public class RequestStates {
         if (limit == null || limit.isEmpty()) {
             return DEFAULT_PAGE;
         }
-        try {
+        if (DIGITS.matcher(limit).matches()) {
             int size = Integer.parseInt(limit);
             if (size >= 1 && size <= MAX_PAGE) {
                 return size;
             }
-        } catch (NumberFormatException e) {
-            // answered below
         }
         throw new ApiError(400, "invalid_parameter", "The limit parameter must be a whole number from 1 to " + MAX_PAGE + ".");
     }
@@ -298,11 +298,14 @@ public class RequestStates {
 
     private static String validExaminationId(String examinationId) {
         try {
-            String id = ExaminationId.validate(examinationId);
+            // the path parameter arrives as written in the URL: percent-decoded here ('+' is itself in a path)
+            String decoded = examinationId == null ? null
+                    : URLDecoder.decode(examinationId.replace("+", "%2B"), StandardCharsets.UTF_8);
+            String id = ExaminationId.validate(decoded);
             if (id != null) {
                 return id;
             }
-        } catch (ApiError e) {
+        } catch (ApiError | IllegalArgumentException e) {
             // answered below, naming the path parameter rather than the header
         }
         throw new ApiError(400, "invalid_parameter", "The examination_id in the path must be 1 to " + ExaminationId.MAX_LENGTH
