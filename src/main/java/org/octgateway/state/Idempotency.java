@@ -86,25 +86,25 @@ public class Idempotency {
         // expired, or reserved by a request that never finished (its gateway crashed): the key is free
         sql.update("DELETE FROM idempotency_keys WHERE key_digest = ? AND (created_at < ? OR (answer IS NULL AND created_at < ?))",
                 keyDigest, now - ttlMillis, now - ABANDONED_AFTER_MILLIS);
-        try {
-            sql.update("INSERT INTO idempotency_keys (key_digest, request_digest, created_at) VALUES (?,?,?)",
-                    keyDigest, requestDigest, now);
+        if (sql.insertIfAbsent("INSERT INTO idempotency_keys (key_digest, request_digest, created_at) VALUES (?,?,?)",
+                keyDigest, requestDigest, now)) {
             return new Check(keyDigest, null);
-        } catch (Sql.StateStoreException e) {
-            record Used(String requestDigest, String answer) {
-            }
-            Used used = sql.one("SELECT request_digest, answer FROM idempotency_keys WHERE key_digest = ?",
-                    row -> new Used(row.getString(1), row.getString(2)), keyDigest).orElseThrow(() -> e);
-            if (!used.requestDigest().equals(requestDigest)) {
-                throw new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was used for a different request"
-                        + " (another operation, other headers or another image); use a new key for a new request.");
-            }
-            if (used.answer() == null) {
-                throw new ApiError(409, "request_in_progress", "The first request with this Idempotency-Key is still being"
-                        + " accepted; try again in a moment.");
-            }
-            return new Check(null, used.answer());
         }
+        record Used(String requestDigest, String answer) {
+        }
+        Used used = sql.one("SELECT request_digest, answer FROM idempotency_keys WHERE key_digest = ?",
+                row -> new Used(row.getString(1), row.getString(2)), keyDigest)
+                .orElseThrow(() -> new ApiError(409, "request_in_progress", "The first request with this Idempotency-Key has"
+                        + " just ended; try again."));
+        if (!used.requestDigest().equals(requestDigest)) {
+            throw new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was used for a different request"
+                    + " (another operation, other headers or another image); use a new key for a new request.");
+        }
+        if (used.answer() == null) {
+            throw new ApiError(409, "request_in_progress", "The first request with this Idempotency-Key is still being"
+                    + " accepted; try again in a moment.");
+        }
+        return new Check(null, used.answer());
     }
 
     /** The request was answered: its answer is what the key answers from now on. */

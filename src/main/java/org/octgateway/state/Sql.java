@@ -10,6 +10,10 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import org.octgateway.contract.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** The few JDBC shapes the state store uses (one statement, auto-commit), so its classes read as their SQL. */
 final class Sql {
 
@@ -17,6 +21,10 @@ final class Sql {
     interface Row<T> {
         T read(ResultSet row) throws SQLException;
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
+    /** SQLState of a unique constraint violation, in PostgreSQL and H2 alike (SQL standard class 23). */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource db;
 
@@ -34,6 +42,19 @@ final class Sql {
             bind(statement, parameters);
             return statement.executeUpdate();
         } catch (SQLException e) {
+            throw new StateStoreException(e);
+        }
+    }
+
+    /** Runs one INSERT; false when a row with its key exists already (a unique constraint refused it). */
+    boolean insertIfAbsent(String sql, Object... parameters) {
+        try (Connection connection = db.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return false;
+            }
             throw new StateStoreException(e);
         }
     }
@@ -63,10 +84,15 @@ final class Sql {
         }
     }
 
-    /** The state store could not be reached or refused a statement (the message names no secret). */
-    static final class StateStoreException extends RuntimeException {
+    /**
+     * The state store could not be reached or refused a statement. A caller's request answers 503 with it (it is an
+     * ApiError); the cause is logged here, without the statement's values, and nowhere else.
+     */
+    static final class StateStoreException extends ApiError {
         StateStoreException(SQLException cause) {
-            super("the state store failed: " + cause.getSQLState() + " " + cause.getClass().getSimpleName(), cause);
+            super(503, "state_store_unavailable", "The gateway's state store is unavailable; nothing was changed. Try again later.");
+            LOG.warn("State store statement failed: SQLState {} ({}: {})", cause.getSQLState(), cause.getClass().getSimpleName(),
+                    cause.getMessage());
         }
     }
 }
