@@ -38,12 +38,14 @@ CREATE TABLE exam_requests (
     examination_id      VARCHAR(128),
     webhook_url         VARCHAR(8192) NOT NULL,
     images              INT           NOT NULL,
+    -- images whose envelope has not had its first webhook outcome yet (delivered or dead-lettered): 0 = complete
+    remaining           INT           NOT NULL,
     completion          VARCHAR(16)   NOT NULL,
     accepted_at         BIGINT        NOT NULL,
     claimed_at          BIGINT,
     sent_at             BIGINT
 );
-CREATE INDEX exam_requests_by_completion ON exam_requests (completion, claimed_at);
+CREATE INDEX exam_requests_by_completion ON exam_requests (completion, remaining, claimed_at);
 CREATE INDEX exam_requests_by_age ON exam_requests (accepted_at);
 
 -- Idempotency-Key: the caller-scoped key (its SHA-256), the digest of the request it was first used with, and the

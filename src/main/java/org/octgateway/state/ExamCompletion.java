@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * final state and its own envelope has left the delivery route (delivered or dead-lettered), so the exam's envelope
  * comes after the images'.
  * <p>
- * The database decides who sends it: a conditional UPDATE moves the exam from {@code open} to {@code claimed}, and
- * exactly one gateway's UPDATE matches. The claimer queues the envelope on the delivery queue within its delivery
+ * Each image's first webhook outcome counts its exam's {@code remaining} down (RequestStates, in the transaction that
+ * records the outcome). The database decides who sends it: a conditional UPDATE moves the exam from {@code open} to
+ * {@code claimed} once {@code remaining} is 0, and exactly one gateway's UPDATE matches. The claimer queues the envelope on the delivery queue within its delivery
  * transaction, with the broker's duplicate-detection id {@code exam-completed-<exam id>}. A claim is only final
  * ({@code sent}) once the sweeper has seen the envelope on the queue: it queues it again, with the same id, for every
  * claim older than the grace period (the broker drops the copy if the first made it: a crash between the claim and
@@ -55,11 +56,6 @@ public class ExamCompletion {
             @JsonProperty("timestamp") String timestamp) {
     }
 
-    /** "Nothing of this exam still to do": no image queued or running, and no envelope waiting for its first outcome. */
-    private static final String EXAM_IS_DONE = " NOT EXISTS (SELECT 1 FROM request_records r WHERE r.exam_request_uuid ="
-            + " exam_requests.exam_request_uuid AND (r.state IN ('" + RequestStates.QUEUED + "','" + RequestStates.RUNNING + "')"
-            + " OR r.webhook_state = '" + RequestStates.PENDING + "'))";
-
     private final Sql sql;
     private final long graceMillis;
 
@@ -74,7 +70,7 @@ public class ExamCompletion {
      */
     public ExamCompleted claimAfter(@ExchangeProperty(RequestStates.DELIVERY) Delivery delivery) {
         int claimed = sql.update("UPDATE exam_requests SET completion = ?, claimed_at = ? WHERE exam_request_uuid ="
-                + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?) AND completion = ? AND" + EXAM_IS_DONE,
+                + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?) AND completion = ? AND remaining <= 0",
                 CLAIMED, System.currentTimeMillis(), delivery.requestUuid(), OPEN);
         if (claimed == 0) {
             return null;
@@ -86,14 +82,14 @@ public class ExamCompletion {
     }
 
     /**
-     * For the sweeper: exams whose completion was lost in a crash (done but still open: claimed now) and claims
+     * For the sweeper: exams whose claim was lost in a crash (all outcomes counted, still open: claimed now) and claims
      * older than the grace period (queued again under the same duplicate id, then confirmed by {@link #sent}).
      */
     public List<ExamCompleted> due() {
         long now = System.currentTimeMillis();
         List<String> exams = new ArrayList<>();
-        for (String open : sql.list("SELECT exam_request_uuid FROM exam_requests WHERE completion = ? AND" + EXAM_IS_DONE
-                + " AND accepted_at < ? ORDER BY accepted_at LIMIT 100", row -> row.getString(1), OPEN, now - graceMillis)) {
+        for (String open : sql.list("SELECT exam_request_uuid FROM exam_requests WHERE completion = ? AND remaining <= 0"
+                + " ORDER BY accepted_at LIMIT 100", row -> row.getString(1), OPEN)) {
             if (sql.update("UPDATE exam_requests SET completion = ?, claimed_at = ? WHERE exam_request_uuid = ? AND completion = ?",
                     CLAIMED, now, open, OPEN) == 1) {
                 exams.add(open);

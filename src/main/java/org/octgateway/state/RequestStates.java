@@ -104,9 +104,10 @@ public class RequestStates {
             try {
                 if (examRequestUuid != null) {
                     try (PreparedStatement exam = connection.prepareStatement("INSERT INTO exam_requests (exam_request_uuid,"
-                            + " caller, examination_id, webhook_url, images, completion, accepted_at) VALUES (?,?,?,?,?,?,?)")) {
+                            + " caller, examination_id, webhook_url, images, remaining, completion, accepted_at)"
+                            + " VALUES (?,?,?,?,?,?,?,?)")) {
                         Sql.bind(exam, examRequestUuid, first.caller(), first.examinationId(), first.webhookUrl(), jobs.size(),
-                                ExamCompletion.OPEN, now);
+                                jobs.size(), ExamCompletion.OPEN, now);
                         exam.executeUpdate();
                     }
                 }
@@ -192,14 +193,34 @@ public class RequestStates {
 
     /** The webhook took the envelope (2xx) at this attempt. */
     public void delivered(@ExchangeProperty(DELIVERY) Delivery delivery) {
-        sql.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ? WHERE request_uuid = ?",
-                DELIVERED, delivery.attempt(), System.currentTimeMillis(), delivery.requestUuid());
+        webhookOutcome(delivery, DELIVERED);
     }
 
     /** The envelope failed for good and waits in the dead-letter queue (a replay that succeeds makes it delivered). */
     public void deadLettered(@ExchangeProperty(DELIVERY) Delivery delivery) {
-        sql.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ? WHERE request_uuid = ? AND webhook_state <> ?",
-                DEAD_LETTERED, delivery.attempt(), delivery.requestUuid(), DELIVERED);
+        webhookOutcome(delivery, DEAD_LETTERED);
+    }
+
+    /**
+     * The envelope's first outcome (from {@code pending}) also counts down its exam's images still awaiting one, in the
+     * same transaction: the exam is complete when that count reaches 0 (ExamCompletion), judged on one row, not on
+     * all its images. A repeated outcome (redelivery) counts nothing; a replayed dead letter becomes delivered.
+     */
+    private void webhookOutcome(Delivery delivery, String outcome) {
+        long now = System.currentTimeMillis();
+        Long deliveredAt = DELIVERED.equals(outcome) ? now : null;
+        sql.inTransaction(transaction -> {
+            if (transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
+                    + " WHERE request_uuid = ? AND webhook_state = ?", outcome, delivery.attempt(), deliveredAt,
+                    delivery.requestUuid(), PENDING) == 1) {
+                transaction.update("UPDATE exam_requests SET remaining = remaining - 1 WHERE exam_request_uuid ="
+                        + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?)", delivery.requestUuid());
+            } else if (DELIVERED.equals(outcome)) {
+                transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
+                        + " WHERE request_uuid = ? AND webhook_state = ?", DELIVERED, delivery.attempt(), now,
+                        delivery.requestUuid(), DEAD_LETTERED);
+            }
+        });
     }
 
     // ---- API ----------------------------------------------------------------------------------------------------

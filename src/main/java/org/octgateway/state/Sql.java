@@ -46,6 +46,39 @@ final class Sql {
         }
     }
 
+    /** Statements that commit together. */
+    interface Transaction {
+        /** Runs one INSERT/UPDATE/DELETE in the transaction; the number of rows it changed. */
+        int update(String sql, Object... parameters) throws SQLException;
+    }
+
+    interface Work {
+        void run(Transaction transaction) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    void inTransaction(Work work) {
+        try (Connection connection = db.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.run((sql, parameters) -> {
+                    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                        bind(statement, parameters);
+                        return statement.executeUpdate();
+                    }
+                });
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException(e);
+        }
+    }
+
     /** Runs one INSERT; false when a row with its key exists already (a unique constraint refused it). */
     boolean insertIfAbsent(String sql, Object... parameters) {
         try (Connection connection = db.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
