@@ -134,9 +134,9 @@ class ExamCompletedOnceIT {
         settings.put("gateway.webhook.retry-schedule", "0s,200ms");
         settings.put("gateway.gcs.backend", "local");
         settings.put("gateway.local.root", buckets.toString());
-        // the repair path runs during the test: claims confirmed after 2 s, queued again under their duplicate id
+        // the repair path runs during the test: claims confirmed after 1.5 s, queued again under their duplicate id
         settings.put("gateway.exam.sweep-interval-ms", "500");
-        settings.put("gateway.exam.claim-grace-ms", "2000");
+        settings.put("gateway.exam.claim-grace-ms", "1500");
         return settings;
     }
 
@@ -163,7 +163,7 @@ class ExamCompletedOnceIT {
     private JsonNode awaitOneExamCompleted() {
         await("exam_completed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> !examCompleted().isEmpty());
-        await("a repair's chance to send it twice").pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        await("a repair's chance to send it twice").pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
         List<JsonNode> envelopes = examCompleted();
         assertEquals(1, envelopes.size(), "exam_completed envelopes: " + envelopes);
         return envelopes.get(0);
