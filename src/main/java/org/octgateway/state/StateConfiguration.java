@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
+import org.octgateway.PrivateDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,8 @@ public class StateConfiguration implements CamelConfiguration {
         boolean embedded = url == null || url.isBlank();
         // H2 file mode: WRITE_DELAY=0 writes each commit to the file at once (a kill -9 loses no committed state; the
         // OS keeps it); DB_CLOSE_ON_EXIT=FALSE leaves closing to the pool, after the routes stopped.
-        config.setJdbcUrl(embedded ? "jdbc:h2:file:" + Path.of(dataDir, "state", "gateway").toAbsolutePath()
+        // The embedded database's directory is owner-only: its records hold webhook URLs, which may carry tokens.
+        config.setJdbcUrl(embedded ? "jdbc:h2:file:" + PrivateDirectory.restrict(Path.of(dataDir, "state")).resolve("gateway")
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE" : url.strip());
         if (username != null && !username.isBlank()) {
             config.setUsername(username);
