@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +34,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -115,17 +113,7 @@ class CrashSafetyIT {
     }
 
     private Set<String> completedAtWebhook() {
-        return webhook.findAll(postRequestedFor(urlPathEqualTo("/hook"))).stream()
-                .map(request -> {
-                    try {
-                        return JSON.readTree(request.getBodyAsString());
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .filter(envelope -> "completed".equals(envelope.path("status").asText()))
-                .map(envelope -> envelope.path("request_uuid").asText())
-                .collect(Collectors.toCollection(TreeSet::new));
+        return new TreeSet<>(WebhookEnvelopes.completed(webhook, "/hook").keySet());
     }
 
     private Process startGateway(int port, String name) throws IOException {

@@ -110,8 +110,13 @@ final class GatewayProcess {
 
     /** /ping's status, or -1 when the connection is refused or fails. */
     int pingStatus() {
+        return status(business("/ping"));
+    }
+
+    /** The status of a GET of {@code uri}, or -1 when the connection is refused or fails. */
+    static int status(URI uri) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(business("/ping")).timeout(Duration.ofSeconds(5)).build(),
+            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -27,9 +27,17 @@ final class Prometheus {
         return series;
     }
 
-    /** The value of {@code series} (exactly as printed, labels in the exporter's order). */
+    /**
+     * The value of {@code series} (exactly as printed, labels in the exporter's order); a name without labels also
+     * finds the one series of that name whatever its labels (the queue gauges carry their broker's name).
+     */
     static Optional<Double> value(String text, String series) {
-        return Optional.ofNullable(series(text).get(series));
+        Map<String, Double> all = series(text);
+        if (all.containsKey(series) || series.contains("{")) {
+            return Optional.ofNullable(all.get(series));
+        }
+        var labelled = all.entrySet().stream().filter(e -> e.getKey().startsWith(series + "{")).toList();
+        return labelled.size() == 1 ? Optional.of(labelled.get(0).getValue()) : Optional.empty();
     }
 
     /** Whether any sample belongs to metric {@code name} (with or without labels). */

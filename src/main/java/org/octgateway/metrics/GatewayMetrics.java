@@ -1,7 +1,6 @@
 package org.octgateway.metrics;
 
-import org.octgateway.queue.QueueStats;
-import org.octgateway.queue.QueueStats;
+import org.octgateway.queue.BrokerCounts;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.Counter;
@@ -17,18 +16,23 @@ import org.apache.camel.StartupListener;
  * gateway_jobs_accepted_total{endpoint}, gateway_jobs_completed_total{endpoint,status},
  * gateway_caller_jobs_accepted_total{caller}, gateway_queue_backlog, gateway_queue_oldest_age_seconds, gateway_inference_seconds (histogram),
  * gateway_webhook_deliveries_total{outcome}, gateway_dead_letters.
+ * The counters and the histogram are this instance's (sum them across pods); the queue gauges are the broker's
+ * counters, labelled {@code broker}, the same in every instance sharing it (take one per broker, e.g. max by (broker)).
  * They join Camel's Micrometer registry (served at /observe/metrics) once Camel has started.
  */
 public class GatewayMetrics implements StartupListener {
 
-    private final QueueStats queueStats;
+    private final BrokerCounts brokerCounts;
     private final String jobsQueue;
     private final String deadLetterQueue;
+    private final String brokerName;
     private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile MeterRegistry registry = new SimpleMeterRegistry();
 
-    public GatewayMetrics(QueueStats queueStats, String jobsQueue, String deadLetterQueue) {
-        this.queueStats = queueStats;
+    /** @param brokerName the broker the queue gauges come from, their {@code broker} label */
+    public GatewayMetrics(BrokerCounts brokerCounts, String jobsQueue, String deadLetterQueue, String brokerName) {
+        this.brokerName = brokerName;
+        this.brokerCounts = brokerCounts;
         this.jobsQueue = jobsQueue;
         this.deadLetterQueue = deadLetterQueue;
     }
@@ -42,12 +46,12 @@ public class GatewayMetrics implements StartupListener {
         if (camelRegistry != null) {
             registry = camelRegistry;
         }
-        Gauge.builder("gateway.queue.backlog", queueStats, stats -> stats.depth(jobsQueue))
-                .description("Jobs waiting in the work queue").register(registry);
-        Gauge.builder("gateway.queue.oldest.age", queueStats, stats -> stats.oldestAgeSeconds(jobsQueue))
-                .description("Age of the oldest job waiting in the work queue").baseUnit("seconds").register(registry);
-        Gauge.builder("gateway.dead.letters", queueStats, stats -> stats.depth(deadLetterQueue))
-                .description("Messages kept in the dead-letter queue").register(registry);
+        Gauge.builder("gateway.queue.backlog", brokerCounts, stats -> stats.messageCount(jobsQueue))
+                .description("Jobs in the work queue, waiting or being worked on (the broker's count)").tag("broker", brokerName).register(registry);
+        Gauge.builder("gateway.queue.oldest.age", brokerCounts, stats -> stats.oldestAgeSeconds(jobsQueue))
+                .description("Age of the oldest job in the work queue").baseUnit("seconds").tag("broker", brokerName).register(registry);
+        Gauge.builder("gateway.dead.letters", brokerCounts, stats -> stats.messageCount(deadLetterQueue))
+                .description("Messages kept in the dead-letter queue").tag("broker", brokerName).register(registry);
         // Make the series exist from the start, so dashboards and alerts see zeros rather than gaps.
         for (String outcome : new String[] {"delivered", "retried", "dead_lettered"}) {
             webhookCounter(outcome);

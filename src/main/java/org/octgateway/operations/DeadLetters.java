@@ -2,7 +2,7 @@ package org.octgateway.operations;
 
 import org.octgateway.job.Delivery;
 import org.octgateway.job.MessageNames;
-import org.octgateway.queue.QueueStats;
+import org.octgateway.queue.BrokerCounts;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -25,15 +25,15 @@ public class DeadLetters implements DeadLettersMBean {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final ConnectionFactory connectionFactory;
-    private final QueueStats queueStats;
+    private final BrokerCounts brokerCounts;
     private final String deadLetterQueue;
     private final String jobsQueue;
     private final String deliveryQueue;
 
-    public DeadLetters(ConnectionFactory connectionFactory, QueueStats queueStats, String deadLetterQueue,
+    public DeadLetters(ConnectionFactory connectionFactory, BrokerCounts brokerCounts, String deadLetterQueue,
                        String jobsQueue, String deliveryQueue) {
         this.connectionFactory = connectionFactory;
-        this.queueStats = queueStats;
+        this.brokerCounts = brokerCounts;
         this.deadLetterQueue = deadLetterQueue;
         this.jobsQueue = jobsQueue;
         this.deliveryQueue = deliveryQueue;
@@ -41,7 +41,7 @@ public class DeadLetters implements DeadLettersMBean {
 
     @Override
     public long getCount() {
-        return queueStats.depth(deadLetterQueue);
+        return brokerCounts.messageCount(deadLetterQueue);
     }
 
     /**

@@ -5,7 +5,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.octgateway.queue.QueueHealth;
-import org.octgateway.queue.QueueStats;
+import org.octgateway.queue.BrokerCounts;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -34,11 +34,11 @@ public class OperationsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public WebhookBacklogHealthCheck webhookBacklogHealthCheck(QueueStats queueStats,
+    public WebhookBacklogHealthCheck webhookBacklogHealthCheck(BrokerCounts brokerCounts,
             @PropertyInject("gateway.queue.deliveries") String deliveryQueue,
             @PropertyInject("gateway.queue.dead-letters") String deadLetterQueue,
             @PropertyInject("gateway.health.webhook-backlog-threshold") long threshold) {
-        return new WebhookBacklogHealthCheck(queueStats, deliveryQueue, deadLetterQueue, threshold);
+        return new WebhookBacklogHealthCheck(brokerCounts, deliveryQueue, deadLetterQueue, threshold);
     }
 
     @BindToRegistry
@@ -48,11 +48,11 @@ public class OperationsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public DeadLetters deadLetters(CachingConnectionFactory jmsConnectionFactory, QueueStats queueStats,
+    public DeadLetters deadLetters(CachingConnectionFactory jmsConnectionFactory, BrokerCounts brokerCounts,
             @PropertyInject("gateway.queue.dead-letters") String deadLetterQueue,
             @PropertyInject("gateway.queue.jobs") String jobsQueue,
             @PropertyInject("gateway.queue.deliveries") String deliveryQueue) {
-        return new DeadLetters(jmsConnectionFactory, queueStats, deadLetterQueue, jobsQueue, deliveryQueue);
+        return new DeadLetters(jmsConnectionFactory, brokerCounts, deadLetterQueue, jobsQueue, deliveryQueue);
     }
 
     @Override

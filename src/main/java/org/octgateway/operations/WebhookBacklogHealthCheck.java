@@ -1,6 +1,6 @@
 package org.octgateway.operations;
 
-import org.octgateway.queue.QueueStats;
+import org.octgateway.queue.BrokerCounts;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -12,14 +12,14 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  */
 public class WebhookBacklogHealthCheck extends InformationalHealthCheck {
 
-    private final QueueStats queueStats;
+    private final BrokerCounts brokerCounts;
     private final String deliveryQueue;
     private final String deadLetterQueue;
     private final long threshold;
 
-    public WebhookBacklogHealthCheck(QueueStats queueStats, String deliveryQueue, String deadLetterQueue, long threshold) {
+    public WebhookBacklogHealthCheck(BrokerCounts brokerCounts, String deliveryQueue, String deadLetterQueue, long threshold) {
         super("webhook-backlog");
-        this.queueStats = queueStats;
+        this.brokerCounts = brokerCounts;
         this.deliveryQueue = deliveryQueue;
         this.deadLetterQueue = deadLetterQueue;
         this.threshold = threshold;
@@ -27,8 +27,8 @@ public class WebhookBacklogHealthCheck extends InformationalHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        long backlog = queueStats.depth(deliveryQueue);
-        long deadLetters = queueStats.depth(deadLetterQueue);
+        long backlog = brokerCounts.messageCount(deliveryQueue);
+        long deadLetters = brokerCounts.messageCount(deadLetterQueue);
         builder.detail("pending_deliveries", backlog).detail("dead_letters", deadLetters).detail("threshold", threshold);
         if (backlog > threshold || deadLetters > 0) {
             builder.message(backlog + " deliveries pending, " + deadLetters + " in the dead-letter queue").unknown();

@@ -2,12 +2,10 @@ package org.octgateway.queue;
 
 import java.nio.file.Path;
 
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +21,12 @@ public class EmbeddedBroker extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private final Path dataDir;
-    private final String deadLetterAddress;
+    private final BrokerContract contract;
     private EmbeddedActiveMQ server;
 
-    public EmbeddedBroker(Path dataDir, String deadLetterAddress) {
+    public EmbeddedBroker(Path dataDir, BrokerContract contract) {
         this.dataDir = dataDir;
-        this.deadLetterAddress = deadLetterAddress;
+        this.contract = contract;
     }
 
     public boolean isActive() {
@@ -54,19 +52,9 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setPagingDirectory(brokerDir.resolve("paging").toString())
                 .setJMXManagementEnabled(true)
                 .addAcceptorConfiguration("in-vm", IN_VM_URL);
-        // A job the broker had to redeliver many times (the gateway crashed while handling it) is
-        // parked in the dead-letter queue instead of being dropped or looping forever.
-        config.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(deadLetterAddress))
-                .setExpiryAddress(SimpleString.of(deadLetterAddress))
-                .setAutoCreateDeadLetterResources(false)
-                .setMaxDeliveryAttempts(20)
-                .setRedeliveryDelay(2000)
-                .setRedeliveryMultiplier(2)
-                .setMaxRedeliveryDelay(60000)
-                // the gateway's queues stay, empty or not, so operators and metrics always find them
-                .setAutoDeleteQueues(false)
-                .setAutoDeleteAddresses(false));
+        // What the gateway relies on from any broker (BrokerContract, the same as deploy/broker.xml): a rolled-back job
+        // or delivery comes back after a growing delay, and is parked in the gateway's dead-letter queue in the end.
+        config.addAddressSetting("#", contract.addressSettings());
         // Webhook retries need no broker setting: the gateway queues each retry as a new message with a scheduled
         // delivery time (delivery/WebhookDelivery); the redelivery above only covers a delivery rolled back by a crash.
         server = new EmbeddedActiveMQ();

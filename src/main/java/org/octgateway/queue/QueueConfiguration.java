@@ -1,6 +1,7 @@
 package org.octgateway.queue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +37,7 @@ public class QueueConfiguration implements CamelConfiguration {
         }
         // queued uploads are on disk there (large messages): owner-only, like the upload and spool directories
         PrivateDirectory.restrict(Path.of(dataDir, "broker"));
-        return new EmbeddedBroker(Path.of(dataDir), deadLetterQueue);
+        return new EmbeddedBroker(Path.of(dataDir), new BrokerContract(deadLetterQueue));
     }
 
     /** Connections to the broker: in-VM to the embedded one, or to {@code gateway.broker.url}. */
@@ -75,14 +76,18 @@ public class QueueConfiguration implements CamelConfiguration {
         return JmsComponent.jmsComponent(jmsConnectionFactory);
     }
 
+    /** Readiness and /ping state, kept by a watch connection's listeners (a Camel service, see {@link #configure}). */
     @BindToRegistry(lazy = true)
     public QueueHealth queueHealth(CamelContext context, ActiveMQConnectionFactory brokerConnectionFactory) {
         return new QueueHealth(embeddedBroker(context), brokerConnectionFactory);
     }
 
+    /** The broker's counters of the gateway's queues (metrics, health, the backlog limits); never asked while it is down. */
     @BindToRegistry(lazy = true)
-    public QueueStats queueStats(CamelContext context, CachingConnectionFactory jmsConnectionFactory) {
-        return new QueueStats(embeddedBroker(context), jmsConnectionFactory);
+    public BrokerCounts brokerCounts(CamelContext context, CachingConnectionFactory jmsConnectionFactory, QueueHealth queueHealth,
+                                     @PropertyInject("gateway.queue.jobs") String jobsQueue) {
+        return new BrokerCounts(embeddedBroker(context), jmsConnectionFactory, jobsQueue, new ObjectMapper(),
+                queueHealth::brokerReachable);
     }
 
     @BindToRegistry(lazy = true)
@@ -93,13 +98,11 @@ public class QueueConfiguration implements CamelConfiguration {
 
     /** The backlog limits, with the callers' counts read back from the broker (see {@link #configure}). */
     @BindToRegistry(lazy = true)
-    public CallerBacklog callerBacklog(CamelContext context, CachingConnectionFactory jmsConnectionFactory,
-                                       @PropertyInject("gateway.queue.jobs") String jobsQueue,
+    public CallerBacklog callerBacklog(BrokerCounts brokerCounts,
                                        @PropertyInject("gateway.queue.max-backlog") long maxBacklog,
                                        @PropertyInject("gateway.queue.max-backlog-per-caller") long maxPerCaller,
                                        @PropertyInject("gateway.bucket.max-images-per-request") int maxPerRequest) {
-        BrokerCounts counts = new BrokerCounts(embeddedBroker(context), jmsConnectionFactory, jobsQueue, new ObjectMapper());
-        return new CallerBacklog(counts, maxBacklog, maxPerCaller, maxPerRequest);
+        return new CallerBacklog(brokerCounts, maxBacklog, maxPerCaller, maxPerRequest);
     }
 
     @Override
@@ -119,6 +122,11 @@ public class QueueConfiguration implements CamelConfiguration {
                 connections.destroy();
             }
         }, true, false);
+        // the broker's state for /ping and readiness, from the start (an external broker: watched by a connection)
+        context.addService(context.getRegistry().lookupByNameAndType("queueHealth", QueueHealth.class), true, true);
+        if (broker == null) {
+            context.addService(brokerSettingsCheck(context), true, true);
+        }
         context.addStartupListener((started, alreadyStarted) -> {
             if (!alreadyStarted) {
                 scheduleRecounts(started, broker == null);
@@ -139,6 +147,18 @@ public class QueueConfiguration implements CamelConfiguration {
         } else {
             recounts.execute(backlog::recount);
         }
+    }
+
+    /** An external broker's address settings, compared with what the gateway relies on at startup (WARN or refuse). */
+    private static BrokerSettingsCheck brokerSettingsCheck(CamelContext context) {
+        ActiveMQConnectionFactory connections = context.getRegistry().lookupByNameAndType("brokerConnectionFactory",
+                ActiveMQConnectionFactory.class);
+        List<String> queues = List.of(context.resolvePropertyPlaceholders("{{gateway.queue.jobs}}"),
+                context.resolvePropertyPlaceholders("{{gateway.queue.deliveries}}"),
+                context.resolvePropertyPlaceholders("{{gateway.queue.dead-letters}}"));
+        BrokerContract contract = new BrokerContract(context.resolvePropertyPlaceholders("{{gateway.queue.dead-letters}}"));
+        boolean required = Boolean.parseBoolean(context.resolvePropertyPlaceholders("{{gateway.broker.require-settings}}"));
+        return new BrokerSettingsCheck(connections, contract, queues, required);
     }
 
     private static EmbeddedBroker embeddedBroker(CamelContext context) {

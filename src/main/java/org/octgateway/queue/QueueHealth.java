@@ -1,42 +1,55 @@
 package org.octgateway.queue;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import org.apache.activemq.artemis.api.core.client.FailoverEventType;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnection;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.support.service.ServiceSupport;
 import org.octgateway.contract.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether the gateway can accept work: the job queue is reachable and the gateway is not shutting down.
- * Backs {@code GET /ping} and the readiness check.
+ * Backs {@code GET /ping} and the readiness check, which answer from state kept here and never wait for the broker:
+ * the embedded broker is asked in-process; an external broker is watched through one connection of its own, whose
+ * listeners say when it fails, fails over or comes back ({@code FailoverEventListener} when the URL reconnects by
+ * itself, {@code ExceptionListener} when it gives up, after which a new connection is tried every second).
  */
-public class QueueHealth {
+public class QueueHealth extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueHealth.class);
+    private static final long RECONNECT_PAUSE_MS = 1000;
 
     private final EmbeddedBroker embeddedBroker;
-    private final ConnectionFactory probeConnectionFactory;
+    private final ActiveMQConnectionFactory externalBroker;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final AtomicBoolean externalReachable = new AtomicBoolean();
+    private volatile ExecutorService watcher;
+    private volatile ActiveMQConnection watchConnection;
 
     /**
-     * @param embeddedBroker         the embedded broker, asked directly; null with an external broker
-     * @param probeConnectionFactory a non-caching factory for an external broker, so a probe really connects
+     * @param embeddedBroker the embedded broker, asked directly; null with an external broker
+     * @param externalBroker the external broker's connection factory (watched while this service runs); ignored with
+     *                       an embedded broker
      */
-    public QueueHealth(EmbeddedBroker embeddedBroker, ConnectionFactory probeConnectionFactory) {
+    public QueueHealth(EmbeddedBroker embeddedBroker, ActiveMQConnectionFactory externalBroker) {
         this.embeddedBroker = embeddedBroker;
-        this.probeConnectionFactory = probeConnectionFactory;
+        this.externalBroker = externalBroker;
     }
 
     public boolean canAcceptWork() {
-        if (shuttingDown.get()) {
-            return false;
-        }
-        if (embeddedBroker != null) {
-            return embeddedBroker.isActive();
-        }
-        try (Connection connection = probeConnectionFactory.createConnection()) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        return !shuttingDown.get() && brokerReachable();
+    }
+
+    /** Whether the broker answers now, as last seen by its connection's listeners: never waits. */
+    public boolean brokerReachable() {
+        return embeddedBroker != null ? embeddedBroker.isActive() : externalReachable.get();
     }
 
     public boolean isShuttingDown() {
@@ -52,6 +65,89 @@ public class QueueHealth {
         if (!canAcceptWork()) {
             throw new ApiError(503, "queue_unavailable",
                     shuttingDown.get() ? "The gateway is shutting down." : "The job queue is unavailable.");
+        }
+    }
+
+    @Override
+    protected void doStart() {
+        if (embeddedBroker == null) {
+            watcher = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "broker-watch");
+                thread.setDaemon(true);
+                return thread;
+            });
+            watcher.execute(this::watch);
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+            // closing a connection that is reconnecting to a broker that is gone can wait for its reconnect attempts:
+            // not on the shutdown's thread
+            Thread closing = new Thread(this::closeWatchConnection, "broker-watch-close");
+            closing.setDaemon(true);
+            closing.start();
+        }
+    }
+
+    /** Connects the watch connection, again and again while the broker cannot be reached. */
+    private void watch() {
+        while (isRunAllowed() && !Thread.currentThread().isInterrupted()) {
+            try {
+                ActiveMQConnection connection = (ActiveMQConnection) externalBroker.createConnection();
+                connection.setFailoverListener(this::failoverEvent);
+                connection.setExceptionListener(this::connectionLost);
+                connection.start();
+                watchConnection = connection;
+                reachable(true);
+                return;
+            } catch (JMSException | RuntimeException e) {
+                reachable(false);
+                try {
+                    TimeUnit.MILLISECONDS.sleep(RECONNECT_PAUSE_MS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The connection's own reconnection (reconnectAttempts, ha=true): down when it starts, up when it succeeds. */
+    private void failoverEvent(FailoverEventType event) {
+        reachable(event == FailoverEventType.FAILOVER_COMPLETED);
+    }
+
+    /** The connection gave up (no or no more reconnect attempts): connect anew until the broker is back. */
+    private void connectionLost(JMSException cause) {
+        reachable(false);
+        closeWatchConnection();
+        ExecutorService executor = watcher;
+        if (executor != null && !executor.isShutdown() && isRunAllowed()) {
+            executor.execute(this::watch);
+        }
+    }
+
+    private void reachable(boolean now) {
+        if (externalReachable.getAndSet(now) != now) {
+            if (now) {
+                LOG.info("The broker is reachable: accepting work");
+            } else {
+                LOG.warn("The broker is unreachable: /ping and readiness answer 503 until it is back");
+            }
+        }
+    }
+
+    private void closeWatchConnection() {
+        ActiveMQConnection connection = watchConnection;
+        watchConnection = null;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (JMSException | RuntimeException ignored) {
+                // the connection is gone already: nothing to release
+            }
         }
     }
 }
