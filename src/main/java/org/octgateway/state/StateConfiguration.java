@@ -33,9 +33,16 @@ public class StateConfiguration implements CamelConfiguration {
             @PropertyInject("gateway.db.username") String username, @PropertyInject("gateway.db.password") String password,
             @PropertyInject("gateway.db.pool-size") String poolSize, @PropertyInject("gateway.data-dir") String dataDir,
             @PropertyInject("gateway.inference.concurrency") int workers,
-            @PropertyInject("gateway.webhook.concurrency") int deliveries) {
+            @PropertyInject("gateway.webhook.concurrency") int deliveries,
+            @PropertyInject("gateway.broker.url") String brokerUrl) {
         HikariConfig config = new HikariConfig();
         boolean embedded = url == null || url.isBlank();
+        if (embedded && !brokerUrl.isBlank()) {
+            // other gateways on that broker run this one's jobs, and their state writes go to their own files
+            LOG.warn("The state store is this gateway's own embedded H2, but the broker is external: if other gateways"
+                    + " share that broker, set the same gateway.db.url (PostgreSQL) on all of them, or records of jobs"
+                    + " they run stay 'queued' here and folders' exam_completed is not sent (docs/operations.md)");
+        }
         // H2 file mode: WRITE_DELAY=0 writes each commit to the file at once (a kill -9 loses no committed state; the
         // OS keeps it); DB_CLOSE_ON_EXIT=FALSE leaves closing to the pool, after the routes stopped.
         // The embedded database's directory is owner-only: its records hold webhook URLs, which may carry tokens.
