@@ -39,7 +39,12 @@ public class WorkerRoutes extends RouteBuilder {
     public void configure() {
         // mapJmsMessage=false: the body stays the JMS message, so an upload's image is streamed from it to a spool
         // file (jobSpool) instead of being read into a byte[].
-        from("jms:queue:{{gateway.queue.jobs}}?transacted=true&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false"
+        // One local JMS transaction on the listener's own session (lazyCreateTransactionManager=false): the job's
+        // acknowledgement and its result's send to the delivery queue commit together. With Camel's default
+        // transaction manager the send went to a second session committed after the job's: a crash between the two
+        // commits lost the job (OneTransactionPerHandOverTest).
+        from("jms:queue:{{gateway.queue.jobs}}?transacted=true&lazyCreateTransactionManager=false"
+                + "&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false"
                 + "&concurrentConsumers={{gateway.inference.concurrency}}"
                 + "&maxConcurrentConsumers={{gateway.inference.concurrency}}")
                 .routeId("job-worker")
