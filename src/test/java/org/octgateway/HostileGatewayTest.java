@@ -218,6 +218,13 @@ abstract class HostileGatewayTest extends GatewayTestSupport {
         return request;
     }
 
+    /** A request without a body (GET or DELETE of the state endpoints), with {@code headers} set. */
+    static Request plain(String method, String target, Map<String, Object> headers) {
+        Request request = new Request(method, target);
+        setHeaders(request, headers);
+        return request;
+    }
+
     private static void setHeaders(Request request, Map<String, Object> headers) {
         headers.forEach((name, value) -> {
             if (value instanceof byte[] raw) {

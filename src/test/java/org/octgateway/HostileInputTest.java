@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -58,6 +59,7 @@ class HostileInputTest extends HostileGatewayTest {
         httpLayer(table);
         buckets(table);
         management(table);
+        requestState(table);
         // Last: the requests that never end, so a gateway that hangs on them does not take the others down with it.
         slowClients(table);
         return table;
@@ -733,6 +735,54 @@ class HostileInputTest extends HostileGatewayTest {
 
     private static Request jolokiaPost(String body) {
         return Request.post("/observe/jolokia").body("application/json", body);
+    }
+
+    // ---- the state endpoints and the headers of issue 10: 400 naming what is wrong --------------------------
+
+    private static final String SOME_UUID = "3f0e1c7a-1111-4222-8333-444455556666";
+
+    private void requestState(List<HostileCase> table) {
+        String kind = "request-state";
+        Map<String, Object> badKeys = new LinkedHashMap<>();
+        badKeys.put("a space", "retry 1");
+        badKeys.put("256 characters", "k".repeat(256));
+        badKeys.put("4,000 characters", "k".repeat(4000));
+        badKeys.put("UTF-8 'Müller'", "Müller-1");
+        badKeys.put("a tab", "key\t1");
+        badKeys.put("invalid UTF-8 (0xff)", new byte[] {'k', (byte) 0xff});
+        Map<String, Object> badTtls = new LinkedHashMap<>();
+        for (String ttl : List.of("soon", "0", "-1", "604801", "1e3", "1.5", "99999999999999999999", "0x10", "+-5", "６０")) {
+            badTtls.put("'" + ttl + "'", ttl);
+        }
+        for (String endpoint : List.of("/invocations", "/bucket_invocations", "/bucket_invocations_azure_uae")) {
+            badKeys.forEach((what, value) -> add(table, kind, endpoint + " with Idempotency-Key of " + what,
+                    endpoint.equals("/invocations") ? upload(h("Idempotency-Key", value)) : bucket(endpoint, h("Idempotency-Key", value)),
+                    refusedHeader("Idempotency-Key", value)));
+            badTtls.forEach((what, value) -> add(table, kind, endpoint + " with Request-TTL-Seconds of " + what,
+                    endpoint.equals("/invocations") ? upload(h("Request-TTL-Seconds", value))
+                            : bucket(endpoint, h("Request-TTL-Seconds", value)),
+                    refusedHeader("Request-TTL-Seconds", value)));
+        }
+        Expect badId = Expect.error(400, "invalid_parameter", "request_uuid");
+        for (String method : List.of("GET", "DELETE")) {
+            for (String id : List.of("not-a-uuid", SOME_UUID.toUpperCase(Locale.ROOT), SOME_UUID + "0", "%27%20OR%201=1--",
+                    "%00", "e".repeat(300), SOME_UUID.replace('-', '_'))) {
+                add(table, kind, method + " /requests/ of " + id, plain(method, "/requests/" + id, h()), badId);
+            }
+            add(table, kind, method + " /requests/ of a traversal", plain(method, "/requests/..%2f..%2fetc%2fpasswd", h()),
+                    Expect.any4xxJson());
+            add(table, kind, method + " /requests/ of an unknown request", plain(method, "/requests/" + SOME_UUID, h()),
+                    Expect.error(404, "not_found", null));
+        }
+        Expect badParameter = Expect.error(400, "invalid_parameter", null);
+        for (String query : List.of("limit=0", "limit=-1", "limit=1001", "limit=abc", "limit=99999999999", "after=not-a-uuid",
+                "after=%27%20OR%201=1--", "after=" + "a".repeat(300))) {
+            add(table, kind, "GET /examinations/exam-1?" + query, plain("GET", "/examinations/exam-1?" + query, h()), badParameter);
+        }
+        add(table, kind, "GET /examinations/ of 300 characters", plain("GET", "/examinations/" + "e".repeat(300), h()), badParameter);
+        add(table, kind, "GET /examinations/ of a NUL", plain("GET", "/examinations/exam%00", h()), badParameter);
+        add(table, kind, "GET /examinations/ of an unknown exam", plain("GET", "/examinations/never-seen", h()),
+                Expect.error(404, "not_found", null));
     }
 
     // ---- slow clients: requests that never end must be cut, with an answer, within the deadline --------------

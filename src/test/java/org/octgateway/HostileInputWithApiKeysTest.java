@@ -33,6 +33,7 @@ class HostileInputWithApiKeysTest extends HostileGatewayTest {
 
     static final String CALLER = "hostile-clinic";
     static final String KEY = "hk_7Qm2vX9pL4sT8wZ1cR6yB3nF5gJ0dHaE";
+    static final String SOME_UUID = "3f0e1c7a-1111-4222-8333-444455556666";
 
     @Override
     protected void moreProperties(Properties properties) {
@@ -65,6 +66,12 @@ class HostileInputWithApiKeysTest extends HostileGatewayTest {
             for (String endpoint : BUCKET_ENDPOINTS) {
                 table.add(new HostileCase("auth", "POST " + endpoint + " with " + what, Port.BUSINESS,
                         bucket(endpoint, headers), unauthorized));
+            }
+            // the state of requests is the caller's too
+            for (String[] state : List.of(new String[] {"GET", "/requests/" + SOME_UUID},
+                    new String[] {"DELETE", "/requests/" + SOME_UUID}, new String[] {"GET", "/examinations/exam-42"})) {
+                table.add(new HostileCase("auth", state[0] + " " + state[1] + " with " + what, Port.BUSINESS,
+                        plain(state[0], state[1], headers), unauthorized));
             }
         });
         // Two Authorization headers, both wrong: neither may be picked as "good enough".

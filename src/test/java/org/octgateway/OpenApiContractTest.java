@@ -78,7 +78,8 @@ class OpenApiContractTest extends GatewayTestSupport {
             assertEquals("header", parameter.getIn(), parameter.getName());
             headers.put(parameter.getName(), Boolean.TRUE.equals(parameter.getRequired()));
         }
-        assertEquals(Map.of("Webhook-Url", true, "Examination-ID", false, "Inference-Parameters", false), headers);
+        assertEquals(Map.of("Webhook-Url", true, "Examination-ID", false, "Inference-Parameters", false,
+                "Idempotency-Key", false, "Request-TTL-Seconds", false), headers);
         assertEquals("#/components/schemas/Error",
                 upload.getResponses().get("400").getContent().get("application/json").getSchema().get$ref());
     }
@@ -102,7 +103,9 @@ class OpenApiContractTest extends GatewayTestSupport {
                 long before = managed.getExchangesTotal();
 
                 String method = operation.getKey().name();
-                HttpResponse<String> answer = send(HttpRequest.newBuilder(gateway(path.getKey()))
+                // a path parameter gets a value its route refuses (400): the request reached the route all the same
+                String target = path.getKey().replaceAll("\\{[^}]+}", "e".repeat(300));
+                HttpResponse<String> answer = send(HttpRequest.newBuilder(gateway(target))
                         .method(method, HttpRequest.BodyPublishers.noBody()));
 
                 String code = json(answer.body()).path("error").asText();

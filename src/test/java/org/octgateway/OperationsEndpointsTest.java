@@ -136,7 +136,7 @@ class OperationsEndpointsTest extends GatewayTestSupport {
     // ---- OpenAPI --------------------------------------------------------------------------------
 
     @Test
-    void apiDocDocumentsTheFiveEndpointsTheirHeadersAndErrorCodes() {
+    void apiDocDocumentsTheEndpointsTheirHeadersAndErrorCodes() {
         HttpResponse<String> answer = get("/api-doc");
         assertEquals(200, answer.statusCode(), answer.body());
         JsonNode doc = json(answer.body());
@@ -145,17 +145,20 @@ class OperationsEndpointsTest extends GatewayTestSupport {
         Set<String> paths = new TreeSet<>();
         doc.path("paths").fieldNames().forEachRemaining(paths::add);
         assertEquals(Set.of("/ping", "/invocations", "/bucket_invocations", "/bucket_invocations_azure_uae",
-                "/bucket_invocations_s3"), paths);
+                "/bucket_invocations_s3", "/requests/{request_uuid}", "/examinations/{examination_id}"), paths);
         assertFalse(answer.body().contains("/demo"), "the demo peers are off and must not be documented");
 
         assertEquals(Set.of("200", "503"), responseCodes(doc, "/ping", "get"));
-        assertEquals(Set.of("200", "400", "401", "413", "415", "429", "503"), responseCodes(doc, "/invocations", "post"));
-        assertEquals(Set.of("Webhook-Url", "Examination-ID", "Inference-Parameters"), headers(doc, "/invocations"));
+        assertEquals(Set.of("200", "400", "401", "409", "413", "415", "429", "503"), responseCodes(doc, "/invocations", "post"));
+        assertEquals(Set.of("Webhook-Url", "Examination-ID", "Inference-Parameters", "Idempotency-Key", "Request-TTL-Seconds"),
+                headers(doc, "/invocations"));
         assertTrue(requiredHeaders(doc, "/invocations").contains("Webhook-Url"));
         for (String bucketPath : List.of("/bucket_invocations", "/bucket_invocations_azure_uae")) {
-            assertEquals(Set.of("200", "400", "401", "404", "429", "502", "503"), responseCodes(doc, bucketPath, "post"), bucketPath);
+            assertEquals(Set.of("200", "400", "401", "404", "409", "429", "502", "503"), responseCodes(doc, bucketPath, "post"),
+                    bucketPath);
             assertEquals(Set.of("Input-Location", "Webhook-Url", "Input-Bucket-Name", "Output-Bucket-Name", "Write-To-GCS",
-                    "Examination-ID", "Inference-Parameters"), headers(doc, bucketPath), bucketPath);
+                    "Examination-ID", "Inference-Parameters", "Idempotency-Key", "Request-TTL-Seconds"), headers(doc, bucketPath),
+                    bucketPath);
             assertEquals(Set.of("Input-Location", "Webhook-Url"), requiredHeaders(doc, bucketPath), bucketPath);
         }
     }

@@ -48,7 +48,7 @@ class PackageDependenciesTest {
                 }
             }
         }
-        assertTrue(IMPORTS.keySet().containsAll(List.of("api", "queue", "worker", "delivery", "storage", "validation")),
+        assertTrue(IMPORTS.keySet().containsAll(List.of("api", "queue", "worker", "delivery", "storage", "validation", "state")),
                 "the flow's packages are where this test looks: " + IMPORTS.keySet());
     }
 
@@ -71,6 +71,10 @@ class PackageDependenciesTest {
         assertFalse(reachableFrom("queue").contains("api"), "queue must not know the REST side");
         assertFalse(reachableFrom("worker").contains("api"), "worker must not know the REST side");
         assertFalse(reachableFrom("delivery").contains("worker"), "delivery must not know the worker");
+        // the state store is written by the stages and knows none of them
+        for (String stage : List.of("api", "queue", "worker", "delivery", "storage", "metrics", "operations")) {
+            assertFalse(reachableFrom("state").contains(stage), "state must not import " + stage);
+        }
         for (String below : List.of("validation", "storage")) {
             for (String stage : List.of("api", "queue", "worker", "delivery")) {
                 assertFalse(reachableFrom(below).contains(stage), below + " must not import " + stage);

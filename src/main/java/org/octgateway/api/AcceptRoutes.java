@@ -3,6 +3,8 @@ package org.octgateway.api;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.octgateway.job.MessageNames;
+import org.octgateway.state.Idempotency;
+import org.octgateway.state.RequestStates;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.validation.UploadedImage;
 
@@ -31,14 +33,29 @@ public class AcceptRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .to("direct:authenticate")
                 .setProperty(RequestValidator.JOB_REQUEST, method("requestValidator", "validateUpload"))
+                .setProperty(RequestStates.REQUEST_TTL, method("requestStates", "ttlSeconds"))
                 .bean("callerBacklog", "requireRoom") // a full queue refuses before the upload is read
                 .setProperty(UploadedImage.PROPERTY, method(UploadedImage.class, "read"))
+                // the same Idempotency-Key and request again: the first answer, nothing queued
+                .setProperty(Idempotency.CHECK, method("idempotency", "begin"))
+                .filter(simple("${exchangeProperty." + Idempotency.CHECK + ".replay} != null"))
+                    .to("direct:answer-again")
+                    .stop()
+                .end()
                 .setBody(method("acceptance", "uploadJob"))
                 .setBody(method("acceptance", "queueUpload"))
                 .setBody(method("acceptance", "uploadSent"))
                 .removeHeaders("*") // the request's headers are not answered back
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                .marshal().json();
+                .marshal().json()
+                .bean("idempotency", "remember");
+
+        // The answer an Idempotency-Key's first request was given, given again.
+        from("direct:answer-again").routeId("answer-again")
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .removeHeaders("*")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setBody(simple("${exchangeProperty." + Idempotency.CHECK + ".replay}"));
 
         // The caller's name (401 without a valid API key) for logs, metrics and quotas; the key itself goes no
         // further than this step. Refusals reach the calling route's error answers.

@@ -17,6 +17,7 @@ import org.octgateway.queue.Admission;
 import org.octgateway.queue.CallerBacklog;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
+import org.octgateway.state.RequestStates;
 import org.octgateway.validation.JobRequest;
 import org.octgateway.validation.RequestValidator;
 import org.octgateway.validation.UploadedImage;
@@ -36,13 +37,15 @@ public class Acceptance {
     private final QueueHealth queueHealth;
     private final GatewayMetrics metrics;
     private final CallerBacklog backlog;
+    private final RequestStates requestStates;
 
     public Acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics,
-                      CallerBacklog backlog) {
+                      CallerBacklog backlog, RequestStates requestStates) {
         this.jobQueue = jobQueue;
         this.queueHealth = queueHealth;
         this.metrics = metrics;
         this.backlog = backlog;
+        this.requestStates = requestStates;
     }
 
     /** The job of an upload: its image is the request's uploaded file, its request_uuid new. */
@@ -55,8 +58,9 @@ public class Acceptance {
 
     /** Queues the upload's job as its caller's, the image's bytes streamed from the upload's file; the job as queued. */
     public Job queueUpload(@Body Job job, @ExchangeProperty(MessageNames.CALLER) String caller,
-                           @ExchangeProperty(UploadedImage.PROPERTY) UploadedImage image) {
-        return enqueue(caller, List.of(job), image.file()).get(0);
+                           @ExchangeProperty(UploadedImage.PROPERTY) UploadedImage image,
+                           @ExchangeProperty(RequestStates.REQUEST_TTL) long ttlSeconds) {
+        return enqueue(caller, List.of(job), image.file(), ttlSeconds, null).get(0);
     }
 
     /** The answer to an upload: {filename, status, request_uuid}. */
@@ -66,8 +70,11 @@ public class Acceptance {
 
     /** Queues a bucket request's jobs as its caller's, all or none; the jobs as queued. */
     public ExamListing.ExamJobs queueBucketJobs(@Body ExamListing.ExamJobs exam,
-                                                @ExchangeProperty(MessageNames.CALLER) String caller) {
-        return new ExamListing.ExamJobs(enqueue(caller, exam.jobs(), null), exam.folder());
+                                                @ExchangeProperty(MessageNames.CALLER) String caller,
+                                                @ExchangeProperty(RequestStates.REQUEST_TTL) long ttlSeconds) {
+        // a folder is an exam: its completion is announced once all its images are done (state/ExamCompletion)
+        String examRequest = exam.folder() ? UUID.randomUUID().toString() : null;
+        return new ExamListing.ExamJobs(enqueue(caller, exam.jobs(), null, ttlSeconds, examRequest), exam.folder());
     }
 
     /**
@@ -90,8 +97,11 @@ public class Acceptance {
         return new Answers.FolderSent(filenames, SENT, resultPaths, uuids);
     }
 
-    /** Queues the request's jobs as its caller's, all or none, and returns them as queued. */
-    private List<Job> enqueue(String caller, List<Job> jobs, Path image) {
+    /**
+     * Records the request's jobs (one batch), then queues them as its caller's, all or none, and returns them as
+     * queued. Recorded first, so a worker always finds the record it updates; jobs the queue refused are forgotten.
+     */
+    private List<Job> enqueue(String caller, List<Job> jobs, Path image, long ttlSeconds, String examRequest) {
         if (queueHealth.isShuttingDown()) {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }
@@ -99,8 +109,15 @@ public class Acceptance {
         Admission admission = backlog.admit(caller, callersJobs.size());
         boolean committed = false;
         try {
-            jobQueue.enqueue(callersJobs, image, admission);
-            committed = true;
+            requestStates.accepted(callersJobs, examRequest, ttlSeconds);
+            try {
+                jobQueue.enqueue(callersJobs, image, admission);
+                committed = true;
+            } finally {
+                if (!committed) {
+                    requestStates.withdrawn(callersJobs, examRequest);
+                }
+            }
         } finally {
             backlog.queued(admission, committed);
         }

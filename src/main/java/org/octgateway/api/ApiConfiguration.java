@@ -13,6 +13,7 @@ import org.octgateway.metrics.GatewayMetrics;
 import org.octgateway.queue.CallerBacklog;
 import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
+import org.octgateway.state.RequestStates;
 import org.octgateway.storage.ResultPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,8 @@ public class ApiConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public Acceptance acceptance(JobQueue jobQueue, QueueHealth queueHealth, GatewayMetrics metrics,
-                                 CallerBacklog callerBacklog) {
-        return new Acceptance(jobQueue, queueHealth, metrics, callerBacklog);
+                                 CallerBacklog callerBacklog, RequestStates requestStates) {
+        return new Acceptance(jobQueue, queueHealth, metrics, callerBacklog, requestStates);
     }
 
     @BindToRegistry(lazy = true)

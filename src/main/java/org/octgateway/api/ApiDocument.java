@@ -3,8 +3,11 @@ package org.octgateway.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +46,24 @@ public class ApiDocument {
         Set<String> paths = new TreeSet<>();
         document().path("paths").fieldNames().forEachRemaining(paths::add);
         return paths;
+    }
+
+    /**
+     * Whether the contract declares this request path: a path written exactly as the contract writes it, a path
+     * parameter ({@code {request_uuid}}) standing for one non-empty segment.
+     */
+    public boolean declares(String path) {
+        if (path == null) {
+            return false;
+        }
+        for (String declared : paths()) {
+            if (declared.equals(path) || declared.contains("{") && Pattern.matches(
+                    Arrays.stream(declared.split("\\{[^/}]+}", -1)).map(Pattern::quote)
+                            .collect(Collectors.joining("[^/]+")), path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private JsonNode document() {

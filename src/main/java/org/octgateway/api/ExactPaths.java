@@ -12,7 +12,7 @@ import org.apache.camel.support.processor.RestBindingAdvice;
  * How the contract-first REST consumer hands a request to its operation's route, but only for a path written as the
  * contract writes it. Camel matches paths ignoring case; the API's paths are exact (POST /INVOCATIONS is no upload):
  * a path that differs is answered 404, as the gateway did before it was contract first ({@link UnroutedRequests}
- * writes the JSON error). The contract's paths have no path parameters.
+ * writes the JSON error). A path parameter stands for one segment.
  */
 public class ExactPaths extends DefaultRestOpenapiProcessorStrategy {
 
@@ -26,7 +26,7 @@ public class ExactPaths extends DefaultRestOpenapiProcessorStrategy {
     @Override
     public boolean process(OpenAPI openAPI, Operation operation, String verb, String path, RestBindingAdvice binding,
                            Exchange exchange, AsyncCallback callback) {
-        if (!contract.paths().contains(exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class))) {
+        if (!contract.declares(exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class))) {
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
             exchange.setRouteStop(true);
             callback.done(true);

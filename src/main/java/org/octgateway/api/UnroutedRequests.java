@@ -45,7 +45,7 @@ public class UnroutedRequests implements RoutePolicyFactory {
             Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
             String method = message.getHeader(Exchange.HTTP_METHOD, String.class);
             String path = message.getHeader(Exchange.HTTP_PATH, String.class);
-            if (status != null && status == 405 && contract.paths().contains(path)) {
+            if (status != null && status == 405 && contract.declares(path)) {
                 String allow = message.getHeader("Allow", String.class);
                 answer(message, new ApiError(405, "method_not_allowed",
                         path + " does not take " + method + "; it takes " + allow + ".", Map.of("Allow", allow)));

@@ -122,6 +122,16 @@ public class JobSteps {
         return json.writeValueAsString(ResultEnvelope.failed(job, reason, Instant.now()));
     }
 
+    /** The envelope of a job that ended while queued ({@code verdict}: cancelled or expired): never sent to the model. */
+    public String skippedEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+            @ExchangeProperty(WorkerRoutes.VERDICT) String verdict) throws JsonProcessingException {
+        String reason = ResultEnvelope.CANCELLED.equals(verdict) ? "the request was cancelled before it started"
+                : "the request was still queued at its deadline (Request-TTL-Seconds or gateway.request.ttl-seconds)";
+        metrics.jobCompleted(job.endpoint(), verdict);
+        LOG.info("Job {}: not sent to the model", verdict);
+        return json.writeValueAsString(ResultEnvelope.skipped(job, verdict, reason, Instant.now()));
+    }
+
     /** The first delivery of the job's envelope, as the delivery queue carries it (delivery/WebhookDelivery). */
     public String delivery(@ExchangeProperty(WorkerRoutes.JOB) Job job) {
         return Delivery.firstAttemptOf(job).json();

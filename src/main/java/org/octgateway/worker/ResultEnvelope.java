@@ -25,6 +25,7 @@ public record ResultEnvelope(
     public static final String TYPE = "inference.result";
     public static final String COMPLETED = "completed";
     public static final String ERROR = "error";
+    public static final String CANCELLED = "cancelled";
 
     static ResultEnvelope completed(Job job, JsonNode result, Instant at) {
         return new ResultEnvelope(TYPE, job.requestUuid(), job.examinationId(), job.filename(), COMPLETED,
@@ -34,6 +35,12 @@ public record ResultEnvelope(
     /** Nothing was written for a failed job: its result_path is null. */
     static ResultEnvelope failed(Job job, String reason, Instant at) {
         return new ResultEnvelope(TYPE, job.requestUuid(), job.examinationId(), job.filename(), ERROR,
+                null, null, reason, at.toString());
+    }
+
+    /** A job that ended while queued (cancelled, expired): never run, nothing written. */
+    static ResultEnvelope skipped(Job job, String status, String reason, Instant at) {
+        return new ResultEnvelope(TYPE, job.requestUuid(), job.examinationId(), job.filename(), status,
                 null, null, reason, at.toString());
     }
 }

@@ -28,6 +28,8 @@ public class WorkerRoutes extends RouteBuilder {
     public static final String WRITING = "writingResult";
     /** Exchange property: when the inference call started (nanoTime), for gateway_inference_seconds. */
     static final String INFERENCE_STARTED = "inferenceStarted";
+    /** Exchange property: whether the job runs ("run") or the state it ended in while queued (state/RequestStates). */
+    static final String VERDICT = "jobVerdict";
 
     /** Route configurations in routes/errors.yaml. */
     static final String WORKER_ERRORS = "worker-errors";
@@ -37,7 +39,12 @@ public class WorkerRoutes extends RouteBuilder {
     public void configure() {
         // mapJmsMessage=false: the body stays the JMS message, so an upload's image is streamed from it to a spool
         // file (jobSpool) instead of being read into a byte[].
-        from("jms:queue:{{gateway.queue.jobs}}?transacted=true&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false"
+        // One local JMS transaction on the listener's own session (lazyCreateTransactionManager=false): the job's
+        // acknowledgement and its result's send to the delivery queue commit together. With Camel's default
+        // transaction manager the send went to a second session committed after the job's: a crash between the two
+        // commits lost the job (OneTransactionPerHandOverTest).
+        from("jms:queue:{{gateway.queue.jobs}}?transacted=true&lazyCreateTransactionManager=false"
+                + "&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false"
                 + "&concurrentConsumers={{gateway.inference.concurrency}}"
                 + "&maxConcurrentConsumers={{gateway.inference.concurrency}}")
                 .routeId("job-worker")
@@ -46,6 +53,13 @@ public class WorkerRoutes extends RouteBuilder {
                 .onCompletion().bean("jobSpool", "delete").end()
                 .setProperty(JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
+                // its record says running now; a job cancelled or expired while queued is announced so, unrun
+                .setProperty(VERDICT, method("requestStates", "start"))
+                .filter(simple("${exchangeProperty." + VERDICT + "} != 'run'"))
+                    .setBody(method("jobSteps", "skippedEnvelope"))
+                    .to("direct:announce-result")
+                    .stop()
+                .end()
                 // content enricher: a bucket job's bytes come from its provider now, not at acceptance
                 .filter(method("jobSteps", "needsImage"))
                     .setProperty(FETCHING, constant(true))
@@ -78,6 +92,7 @@ public class WorkerRoutes extends RouteBuilder {
         from("direct:publish-result").routeId("publish-result")
                 .routeConfigurationId(PROPAGATE_ERRORS)
                 .to("direct:store-result")
+                .bean("requestStates", "completed")
                 .to("direct:announce-result");
 
         // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the
@@ -102,6 +117,7 @@ public class WorkerRoutes extends RouteBuilder {
         from("direct:job-failed").routeId("job-failed")
                 .routeConfigurationId(PROPAGATE_ERRORS)
                 .setBody(method("jobSteps", "errorEnvelope"))
+                .bean("requestStates", "failed")
                 .to("direct:announce-result");
 
         // Hand the envelope (the body) to the delivery queue with its delivery (routes/delivery.yaml takes it to the

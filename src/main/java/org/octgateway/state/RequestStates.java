@@ -1,0 +1,351 @@
+package org.octgateway.state;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.octgateway.contract.ApiError;
+import org.octgateway.job.Delivery;
+import org.octgateway.job.Job;
+import org.octgateway.job.MessageNames;
+import org.octgateway.validation.ExaminationId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The record of every request_uuid, written by the pipeline as it happens: one JDBC batch when a request is
+ * accepted, then one conditional UPDATE per state change. Transitions only go forward ({@code WHERE state IN (…)}):
+ * a redelivered job or a repeated webhook delivery writes the same state again or nothing, never an older one, so a
+ * crash between a broker commit and a state write is repaired by the step that runs next (see README, "What is
+ * consistent with what").
+ */
+public class RequestStates {
+
+    public static final String QUEUED = "queued";
+    public static final String RUNNING = "running";
+    public static final String COMPLETED = "completed";
+    public static final String ERROR = "error";
+    public static final String CANCELLED = "cancelled";
+    public static final String EXPIRED = "expired";
+    /** The states a job ends in. */
+    public static final List<String> FINAL = List.of(COMPLETED, ERROR, CANCELLED, EXPIRED);
+    public static final String PENDING = "pending";
+    public static final String DELIVERED = "delivered";
+    public static final String DEAD_LETTERED = "dead_lettered";
+
+    /** What {@link #start} tells the worker: run the job (otherwise the answer is the state the job ended in). */
+    public static final String RUN = "run";
+
+    /** The exchange properties the pipeline holds its job and its delivery in (worker/WorkerRoutes, routes/delivery.yaml). */
+    static final String JOB = "job";
+    static final String DELIVERY = "delivery";
+
+    /** Request header: how long (seconds) the request's jobs may wait in the queue before they expire unrun. */
+    public static final String REQUEST_TTL_HEADER = "Request-TTL-Seconds";
+    /** Exchange property: the accepted request's time to live in seconds. */
+    public static final String REQUEST_TTL = "gatewayRequestTtl";
+    /** Exchange property: the bucket request's own id, for the exam completion of a folder. */
+    public static final String EXAM_REQUEST = "gatewayExamRequest";
+    private static final long MAX_TTL_SECONDS = 7 * 24 * 3600;
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,7}");
+    private static final int MAX_PAGE = 1000;
+    private static final int DEFAULT_PAGE = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(RequestStates.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Sql sql;
+    private final long defaultTtlSeconds;
+
+    public RequestStates(Sql sql, long defaultTtlSeconds) {
+        this.sql = sql;
+        this.defaultTtlSeconds = defaultTtlSeconds;
+    }
+
+    // ---- accept -------------------------------------------------------------------------------------------------
+
+    /** The request's time to live: its Request-TTL-Seconds (1 s to 7 days), or gateway.request.ttl-seconds. */
+    public long ttlSeconds(@Header(REQUEST_TTL_HEADER) String header) {
+        if (header == null || header.isBlank()) {
+            return defaultTtlSeconds;
+        }
+        // ASCII digits only (Long.parseLong would take other scripts' digits too), at most 7 of them
+        if (!DIGITS.matcher(header.strip()).matches()) {
+            throw ApiError.invalidHeader(REQUEST_TTL_HEADER, "must be a whole number of seconds.");
+        }
+        long seconds = Long.parseLong(header.strip());
+        if (seconds < 1 || seconds > MAX_TTL_SECONDS) {
+            throw ApiError.invalidHeader(REQUEST_TTL_HEADER, "must be between 1 and " + MAX_TTL_SECONDS + " seconds (7 days).");
+        }
+        return seconds;
+    }
+
+    /**
+     * Records the request's jobs as queued, in one transaction and one JDBC batch; a folder's bucket request
+     * ({@code examRequestUuid} not null) gets its exam row in the same transaction, so its completion is judged on
+     * all its images or none.
+     */
+    public void accepted(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
+        long now = System.currentTimeMillis();
+        long deadline = now + ttlSeconds * 1000;
+        Job first = jobs.get(0);
+        try (Connection connection = sql.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (examRequestUuid != null) {
+                    try (PreparedStatement exam = connection.prepareStatement("INSERT INTO exam_requests (exam_request_uuid,"
+                            + " caller, examination_id, webhook_url, images, remaining, completion, accepted_at)"
+                            + " VALUES (?,?,?,?,?,?,?,?)")) {
+                        Sql.bind(exam, examRequestUuid, first.caller(), first.examinationId(), first.webhookUrl(), jobs.size(),
+                                jobs.size(), ExamCompletion.OPEN, now);
+                        exam.executeUpdate();
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO request_records (request_uuid, caller,"
+                        + " endpoint, exam_request_uuid, examination_id, name, provider, bucket, result_path, state, webhook_state,"
+                        + " accepted_at, deadline_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    for (Job job : jobs) {
+                        Sql.bind(insert, job.requestUuid(), job.caller(), job.endpoint(), examRequestUuid, job.examinationId(),
+                                job.isUpload() ? job.filename() : job.objectName(), job.source(), job.bucket(), job.resultPath(),
+                                QUEUED, PENDING, now, deadline);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new Sql.StateStoreException(e);
+        }
+    }
+
+    /** Forgets the records of jobs that were not queued after all (the queue refused them): nobody got their ids. */
+    public void withdrawn(List<Job> jobs, String examRequestUuid) {
+        for (Job job : jobs) {
+            sql.update("DELETE FROM request_records WHERE request_uuid = ?", job.requestUuid());
+        }
+        if (examRequestUuid != null) {
+            sql.update("DELETE FROM exam_requests WHERE exam_request_uuid = ?", examRequestUuid);
+        }
+    }
+
+    // ---- worker -------------------------------------------------------------------------------------------------
+
+    /**
+     * A worker takes the job: {@link #RUN} when it may call the model (the record is now {@code running}), else the
+     * state it ended in without running: {@code cancelled} (DELETEd while queued) or {@code expired} (still queued
+     * past its deadline, recorded now). One UPDATE on the common path. A job without a record (queued by a gateway
+     * before the state store, or purged) runs as before, and so does the redelivery of a job that already finished
+     * (delivery is at least once; its record keeps its final state).
+     */
+    public String start(@ExchangeProperty(JOB) Job job) {
+        long now = System.currentTimeMillis();
+        if (sql.update("UPDATE request_records SET state = ?, started_at = COALESCE(started_at, ?),"
+                + " inference_attempts = inference_attempts + 1 WHERE request_uuid = ? AND (state = ? OR state = ?)"
+                + " AND (deadline_at >= ? OR state = ?)", RUNNING, now, job.requestUuid(), QUEUED, RUNNING, now, RUNNING) == 1) {
+            return RUN;
+        }
+        if (sql.update("UPDATE request_records SET state = ?, finished_at = ?, error = ? WHERE request_uuid = ? AND state = ?",
+                EXPIRED, now, "still queued at its deadline: not sent to the model", job.requestUuid(), QUEUED) == 1) {
+            LOG.info("Job expired in the queue: not sent to the model");
+            return EXPIRED;
+        }
+        String state = stateOf(job.requestUuid());
+        return CANCELLED.equals(state) || EXPIRED.equals(state) ? state : RUN;
+    }
+
+    /** The job completed: its result is written (when asked) and its envelope about to be announced. */
+    public void completed(@ExchangeProperty(JOB) Job job) {
+        finished(job.requestUuid(), COMPLETED, job.resultPath(), null);
+    }
+
+    /** The job failed for good; {@code envelope} is its error envelope (the reason is its "error"). */
+    public void failed(@ExchangeProperty(JOB) Job job, @Body String envelope) {
+        String reason;
+        try {
+            reason = JSON.readTree(envelope).path("error").asText(null);
+        } catch (Exception e) {
+            reason = null;
+        }
+        finished(job.requestUuid(), ERROR, null, reason == null ? null : truncate(reason, 2000));
+    }
+
+    private void finished(String requestUuid, String state, String resultPath, String error) {
+        sql.update("UPDATE request_records SET state = ?, finished_at = ?, result_path = ?, error = ?"
+                + " WHERE request_uuid = ? AND (state = ? OR state = ?)",
+                state, System.currentTimeMillis(), resultPath, error, requestUuid, QUEUED, RUNNING);
+    }
+
+    // ---- delivery -----------------------------------------------------------------------------------------------
+
+    /** The webhook took the envelope (2xx) at this attempt. */
+    public void delivered(@ExchangeProperty(DELIVERY) Delivery delivery) {
+        webhookOutcome(delivery, DELIVERED);
+    }
+
+    /** The envelope failed for good and waits in the dead-letter queue (a replay that succeeds makes it delivered). */
+    public void deadLettered(@ExchangeProperty(DELIVERY) Delivery delivery) {
+        webhookOutcome(delivery, DEAD_LETTERED);
+    }
+
+    /**
+     * The envelope's first outcome (from {@code pending}) also counts down its exam's images still awaiting one, in the
+     * same transaction: the exam is complete when that count reaches 0 (ExamCompletion), judged on one row, not on
+     * all its images. A repeated outcome (redelivery) counts nothing; a replayed dead letter becomes delivered.
+     */
+    private void webhookOutcome(Delivery delivery, String outcome) {
+        long now = System.currentTimeMillis();
+        Long deliveredAt = DELIVERED.equals(outcome) ? now : null;
+        sql.inTransaction(transaction -> {
+            if (transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
+                    + " WHERE request_uuid = ? AND webhook_state = ?", outcome, delivery.attempt(), deliveredAt,
+                    delivery.requestUuid(), PENDING) == 1) {
+                transaction.update("UPDATE exam_requests SET remaining = remaining - 1 WHERE exam_request_uuid ="
+                        + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?)", delivery.requestUuid());
+            } else if (DELIVERED.equals(outcome)) {
+                transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
+                        + " WHERE request_uuid = ? AND webhook_state = ?", DELIVERED, delivery.attempt(), now,
+                        delivery.requestUuid(), DEAD_LETTERED);
+            }
+        });
+    }
+
+    // ---- API ----------------------------------------------------------------------------------------------------
+
+    /** GET /requests/{request_uuid}: the caller's record, or 404. */
+    public RequestRecord record(@Header("request_uuid") String requestUuid, @ExchangeProperty(MessageNames.CALLER) String caller) {
+        return sql.one("SELECT " + RequestRecord.COLUMNS + " FROM request_records WHERE request_uuid = ? AND caller = ?",
+                RequestRecord::of, validUuid(requestUuid), caller).orElseThrow(() -> unknown(requestUuid));
+    }
+
+    /**
+     * DELETE /requests/{request_uuid}: a job that has not started is cancelled (the worker skips it and announces it
+     * cancelled); 409 when it has started or ended, 404 when the caller has no such request. The answer is the record.
+     */
+    public RequestRecord cancel(@Header("request_uuid") String requestUuid, @ExchangeProperty(MessageNames.CALLER) String caller) {
+        String id = validUuid(requestUuid);
+        int cancelled = sql.update("UPDATE request_records SET state = ?, finished_at = ?, error = ? WHERE request_uuid = ?"
+                + " AND caller = ? AND state = ?", CANCELLED, System.currentTimeMillis(), "cancelled by the caller", id, caller, QUEUED);
+        RequestRecord record = record(id, caller);
+        if (cancelled == 0) {
+            throw new ApiError(409, "not_cancellable", "The request " + id + " is " + record.state()
+                    + ": only a queued request can be cancelled.");
+        }
+        LOG.info("Request {} cancelled by caller {}", id, caller);
+        return record;
+    }
+
+    /** GET /examinations/{examination_id}?limit=&after=: counts per state over all its images, one page of them. */
+    public ExamProgress examination(@Header("examination_id") String examinationId, @Header("limit") String limit,
+            @Header("after") String after, @ExchangeProperty(MessageNames.CALLER) String caller) {
+        String id = validExaminationId(examinationId);
+        int pageSize = pageSize(limit);
+        String cursor = after == null || after.isEmpty() ? "" : validParameter("after", after);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        sql.list("SELECT state, COUNT(*) AS n FROM request_records WHERE caller = ? AND examination_id = ? GROUP BY state"
+                + " ORDER BY state", row -> counts.put(row.getString("state"), row.getLong("n")), caller, id);
+        if (counts.isEmpty()) {
+            throw new ApiError(404, "not_found", "No request of this caller has the examination id " + id + ".");
+        }
+        List<ExamProgress.Image> page = sql.list("SELECT request_uuid, name, state, result_path, error FROM request_records"
+                + " WHERE caller = ? AND examination_id = ? AND request_uuid > ? ORDER BY request_uuid LIMIT ?",
+                ExamCompletion::image, caller, id, cursor, pageSize + 1);
+        String next = null;
+        if (page.size() > pageSize) {
+            page = page.subList(0, pageSize);
+            next = page.get(pageSize - 1).requestUuid();
+        }
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        return new ExamProgress(id, total, counts, page, next);
+    }
+
+    // ---- operations ---------------------------------------------------------------------------------------------
+
+    /** Records per state, every state present (zeros included), for the gauges. */
+    public Map<String, Long> countsByState() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String state : List.of(QUEUED, RUNNING, COMPLETED, ERROR, CANCELLED, EXPIRED)) {
+            counts.put(state, 0L);
+        }
+        sql.list("SELECT state, COUNT(*) AS n FROM request_records GROUP BY state",
+                row -> counts.put(row.getString("state"), row.getLong("n")));
+        return counts;
+    }
+
+    /** Deletes records, exam rows and idempotency keys accepted before {@code before} (epoch millis); rows deleted. */
+    public int purge(long before) {
+        int deleted = sql.update("DELETE FROM request_records WHERE accepted_at < ?", before);
+        deleted += sql.update("DELETE FROM exam_requests WHERE accepted_at < ?", before);
+        return deleted;
+    }
+
+    private String stateOf(String requestUuid) {
+        return sql.one("SELECT state FROM request_records WHERE request_uuid = ?", row -> row.getString(1), requestUuid).orElse(null);
+    }
+
+    private static int pageSize(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_PAGE;
+        }
+        if (DIGITS.matcher(limit).matches()) {
+            int size = Integer.parseInt(limit);
+            if (size >= 1 && size <= MAX_PAGE) {
+                return size;
+            }
+        }
+        throw new ApiError(400, "invalid_parameter", "The limit parameter must be a whole number from 1 to " + MAX_PAGE + ".");
+    }
+
+    static String validUuid(String requestUuid) {
+        if (requestUuid == null || !UUID.matcher(requestUuid).matches()) {
+            throw new ApiError(400, "invalid_parameter", "The request_uuid in the path must be a request_uuid the gateway "
+                    + "answered (a lower-case UUID).");
+        }
+        return requestUuid;
+    }
+
+    private static String validExaminationId(String examinationId) {
+        try {
+            // the path parameter arrives as written in the URL: percent-decoded here ('+' is itself in a path)
+            String decoded = examinationId == null ? null
+                    : URLDecoder.decode(examinationId.replace("+", "%2B"), StandardCharsets.UTF_8);
+            String id = ExaminationId.validate(decoded);
+            if (id != null) {
+                return id;
+            }
+        } catch (ApiError | IllegalArgumentException e) {
+            // answered below, naming the path parameter rather than the header
+        }
+        throw new ApiError(400, "invalid_parameter", "The examination_id in the path must be 1 to " + ExaminationId.MAX_LENGTH
+                + " printable ASCII characters.");
+    }
+
+    private static String validParameter(String name, String value) {
+        if (value.length() > 36 || !UUID.matcher(value).matches()) {
+            throw new ApiError(400, "invalid_parameter", "The " + name + " parameter must be a request_uuid (the next_after of the"
+                    + " previous page).");
+        }
+        return value;
+    }
+
+    private static ApiError unknown(String requestUuid) {
+        return new ApiError(404, "not_found", "No request " + requestUuid + " is known for this caller.");
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}
