@@ -116,7 +116,7 @@ class ExamCompletedOnceIT {
             assertEquals(IMAGES, exam.path("counts").path("completed").asInt(), exam.toString());
             assertEquals(new TreeSet<>(uuids), imagesOf(exam));
             for (GatewayProcess gateway : two) {
-                assertTrue(gateway.logText().contains("Inference started"), "both gateways took jobs of the folder");
+                assertTrue(gateway.logText().contains("Job completed"), "both gateways took jobs of the folder");
             }
         } finally {
             gateways.forEach(GatewayProcess::kill);
