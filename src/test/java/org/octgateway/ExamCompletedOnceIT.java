@@ -17,11 +17,10 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.octgateway.queue.BrokerContract;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -95,17 +94,13 @@ class ExamCompletedOnceIT {
 
     @Test
     void twoGatewaysOnOneBrokerAndOnePostgresqlSendExamCompletedOnce() throws Exception {
-        int brokerPort = GatewayProcess.freePort();
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
-                .setPersistenceEnabled(false).setSecurityEnabled(false)
-                .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort));
-        broker.start();
-        try {
+        // a real broker over TCP in this JVM, carrying the gateway's contract (as deploy/broker.xml gives one)
+        try (TcpBroker broker = new TcpBroker(new BrokerContract("gateway.dead-letters").addressSettings()).start()) {
             String database = PostgresServer.newDatabase();
             List<GatewayProcess> two = new ArrayList<>();
             for (String name : List.of("one", "two")) {
                 Map<String, String> settings = settings(Files.createTempDirectory(ROOT, "exam-once-" + name + "-"));
-                settings.put("gateway.broker.url", "tcp://127.0.0.1:" + brokerPort);
+                settings.put("gateway.broker.url", broker.url());
                 settings.put("gateway.db.url", database);
                 settings.put("gateway.db.username", "postgres");
                 two.add(start(name, settings));
@@ -120,7 +115,6 @@ class ExamCompletedOnceIT {
             }
         } finally {
             gateways.forEach(GatewayProcess::kill);
-            broker.stop();
         }
     }
 
