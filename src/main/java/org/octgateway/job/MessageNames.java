@@ -9,6 +9,8 @@ public final class MessageNames {
 
     /** Exchange property: the name of the API caller (never its key), set when the request is authenticated. */
     public static final String CALLER = "gatewayCaller";
+    /** Exchange property: why a job failed for good, in plain words (its error envelope's "error", its record's). */
+    public static final String FAILURE_REASON = "failureReason";
 
     /** Job queue message property: the job as JSON (the body carries the image bytes, if any). */
     public static final String JOB_PROPERTY = "GatewayJob";

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.octgateway.contract.ApiError;
@@ -62,7 +60,6 @@ public class RequestStates {
     private static final int MAX_PAGE = 1000;
     private static final int DEFAULT_PAGE = 100;
     private static final Logger LOG = LoggerFactory.getLogger(RequestStates.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Sql sql;
     private final long defaultTtlSeconds;
@@ -172,14 +169,8 @@ public class RequestStates {
         finished(job.requestUuid(), COMPLETED, job.resultPath(), null);
     }
 
-    /** The job failed for good; {@code envelope} is its error envelope (the reason is its "error"). */
-    public void failed(@ExchangeProperty(JOB) Job job, @Body String envelope) {
-        String reason;
-        try {
-            reason = JSON.readTree(envelope).path("error").asText(null);
-        } catch (Exception e) {
-            reason = null;
-        }
+    /** The job failed for good, for {@code reason} (its error envelope's "error"). */
+    public void failed(@ExchangeProperty(JOB) Job job, @ExchangeProperty(MessageNames.FAILURE_REASON) String reason) {
         finished(job.requestUuid(), ERROR, null, reason == null ? null : truncate(reason, 2000));
     }
 

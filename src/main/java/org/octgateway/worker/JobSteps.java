@@ -100,10 +100,10 @@ public class JobSteps {
      * @param fetching the failure happened while the image was fetched from storage
      * @param writing  the failure happened while the result was written to the output bucket
      */
-    public String errorEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+    public String failureReason(@ExchangeProperty(WorkerRoutes.JOB) Job job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
             @ExchangeProperty(WorkerRoutes.FETCHING) Boolean fetching,
-            @ExchangeProperty(WorkerRoutes.WRITING) Boolean writing) throws JsonProcessingException {
+            @ExchangeProperty(WorkerRoutes.WRITING) Boolean writing) {
         String reason;
         if (Boolean.TRUE.equals(fetching)) {
             reason = "the image '" + job.objectName() + "' could not be read from " + job.source() + " bucket '"
@@ -119,6 +119,12 @@ public class JobSteps {
         }
         metrics.jobCompleted(job.endpoint(), ResultEnvelope.ERROR);
         LOG.warn("Job failed: {}", reason);
+        return reason;
+    }
+
+    /** The envelope of a job that failed for good, naming the reason. */
+    public String errorEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+            @ExchangeProperty(MessageNames.FAILURE_REASON) String reason) throws JsonProcessingException {
         return json.writeValueAsString(ResultEnvelope.failed(job, reason, Instant.now()));
     }
 

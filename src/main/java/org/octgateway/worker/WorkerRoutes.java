@@ -116,8 +116,9 @@ public class WorkerRoutes extends RouteBuilder {
 
         from("direct:job-failed").routeId("job-failed")
                 .routeConfigurationId(PROPAGATE_ERRORS)
-                .setBody(method("jobSteps", "errorEnvelope"))
+                .setProperty(MessageNames.FAILURE_REASON, method("jobSteps", "failureReason"))
                 .bean("requestStates", "failed")
+                .setBody(method("jobSteps", "errorEnvelope"))
                 .to("direct:announce-result");
 
         // Hand the envelope (the body) to the delivery queue with its delivery (routes/delivery.yaml takes it to the
