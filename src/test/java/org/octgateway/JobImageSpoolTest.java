@@ -119,6 +119,35 @@ class JobImageSpoolTest extends GatewayTestSupport {
     }
 
     @Test
+    void aSmallUploadIsSentFromItsMessageWithoutASpoolFileAndEveryRetryResendsTheSameBytes() throws Exception {
+        String exam = "exam-small-retries";
+        // The first answer is slow, so the test can look at the disk while the worker holds the job.
+        inference().stubFor(post(urlPathEqualTo("/inference")).withHeader("Examination-ID", equalTo(exam))
+                .inScenario(exam).whenScenarioStateIs(STARTED).willSetStateTo("failed once")
+                .willReturn(serviceUnavailable().withFixedDelay(1_000)));
+        inference().stubFor(post(urlPathEqualTo("/inference")).withHeader("Examination-ID", equalTo(exam))
+                .inScenario(exam).whenScenarioStateIs("failed once").willReturn(okJson("{\"done\":true}")));
+        // under Artemis' 100 KiB large-message threshold: the queued message holds the bytes in memory anyway
+        byte[] image = TestImages.png(23);
+
+        String uuid = accepted(uploadImage("small.png", "image/png", image,
+                Map.of("Webhook-Url", webhookUrl("/hooks/small"), "Examination-ID", exam)));
+
+        // the image is held before the record says running (the inference call comes after that)
+        await("the job running").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> get("/requests/" + uuid).body().contains("\"running\""));
+        assertEquals(List.of(), files(spoolDir()).stream().map(Path::toString).toList(), "no spool file for a small upload");
+
+        assertEquals("completed", awaitEnvelope("/hooks/small", uuid).path("status").asText());
+        List<LoggedRequest> calls = inferenceCallsFor(uuid);
+        assertEquals(2, calls.size());
+        for (LoggedRequest call : calls) {
+            assertArrayEquals(image, call.getBody(), "every attempt sends the uploaded bytes");
+            assertEquals("image/png", call.getHeader("Content-Type"));
+        }
+    }
+
+    @Test
     void aJobThatFailsForGoodLeavesNoImageBehind() {
         String exam = "exam-spool-422";
         inference().stubFor(post(urlPathEqualTo("/inference")).withHeader("Examination-ID", equalTo(exam))

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * spool file (an owner-only directory), the inference call streams that file, every retry re-sends it, and the
  * file is deleted when the job ends (completed, failed, or rolled back to the queue). A job waiting minutes for
  * an inference retry thus costs a file, not its image's size in memory.
+ * <p>
+ * An upload below Artemis' large-message size is the exception: its bytes are on the heap anyway, in the job's
+ * message the worker holds, so they are passed as they are (a file written and read back per job cost more CPU).
  */
 public class JobSpool {
 
@@ -28,6 +32,11 @@ public class JobSpool {
      * by chunk for a large message. Reading the body through the JMS API instead would load all of it first.
      */
     static final String ARTEMIS_SAVE_BODY_TO_STREAM = "JMS_AMQ_SaveStream";
+    /**
+     * Artemis' default minLargeMessageSize (the job queue's connection keeps it, queue/JobQueue): a smaller body
+     * travels whole in the message, in memory; a larger one is a large message, streamed from the broker's disk.
+     */
+    static final int IN_MESSAGE_BYTES = 100 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSpool.class);
 
@@ -39,11 +48,17 @@ public class JobSpool {
     }
 
     /**
-     * The image of a job as a spool file: from the queued message of an upload (camel-jms with mapJmsMessage=false)
-     * or the bytes or stream a storage provider answered. The worker route deletes it when the job ends
-     * ({@link #delete}); a file that could not be filled is deleted here.
+     * The image of a job as the worker holds it until the job ends: the bytes of an upload whose message holds them in
+     * memory anyway, else a spool file, from the queued message of a larger upload (camel-jms with
+     * mapJmsMessage=false) or the bytes or stream a storage provider answered. The worker route deletes the file when
+     * the job ends ({@link #delete}); a file that could not be filled is deleted here.
      */
-    public File spool(@Body Object image, TypeConverter converter) throws IOException, JMSException {
+    public Object spool(@Body Object image, TypeConverter converter) throws IOException, JMSException {
+        if (image instanceof BytesMessage queued && queued.getBodyLength() < IN_MESSAGE_BYTES) {
+            byte[] bytes = new byte[(int) queued.getBodyLength()];
+            queued.readBytes(bytes);
+            return bytes;
+        }
         Path file = Files.createTempFile(directory, "job-", ".image");
         try (OutputStream out = Files.newOutputStream(file)) {
             if (image instanceof jakarta.jms.Message queued) {
@@ -64,9 +79,9 @@ public class JobSpool {
     }
 
     /** The job has ended (completed, failed, or rolled back to the queue): its spool file goes. */
-    public void delete(@ExchangeProperty(WorkerRoutes.IMAGE) File image) {
-        if (image != null) {
-            delete(image.toPath());
+    public void delete(@ExchangeProperty(WorkerRoutes.IMAGE) Object image) {
+        if (image instanceof File file) {
+            delete(file.toPath());
         }
     }
 

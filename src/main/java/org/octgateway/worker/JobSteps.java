@@ -49,26 +49,20 @@ public class JobSteps {
         return job;
     }
 
-    /** A bucket job's image comes from its storage provider; an upload's travelled with the job. */
-    public boolean needsImage(@ExchangeProperty(WorkerRoutes.JOB) Job job) {
-        return !job.isUpload();
-    }
-
-    /** The content type the inference server is told, judged by the image's bytes; a job without an image fails. */
-    public String imageContentType(@Body File image) throws IOException {
-        if (image == null || image.length() == 0) {
+    /**
+     * The content type the inference server is told, judged by the image's bytes (held as bytes or a spool file, see
+     * JobSpool); a job without an image fails.
+     */
+    public String imageContentType(@ExchangeProperty(WorkerRoutes.IMAGE) Object image) throws IOException {
+        long length = image instanceof byte[] bytes ? bytes.length : image instanceof File file ? file.length() : 0;
+        if (length == 0) {
             throw new JobFailure("the image is empty");
         }
-        ImageType type = ImageType.detect(image.toPath())
+        ImageType type = (image instanceof byte[] bytes ? ImageType.detect(bytes) : ImageType.detect(((File) image).toPath()))
                 .orElseThrow(() -> new JobFailure("the object is not a PNG, JPEG, TIFF, BMP or DICOM image"));
         // per job at DEBUG: "Job completed" (or "Job failed") is each job's INFO line
-        LOG.debug("Inference started: {} bytes of {}", image.length(), type.contentType());
+        LOG.debug("Inference started: {} bytes of {}", length, type.contentType());
         return type.contentType();
-    }
-
-    /** Now, on the clock {@link #inferenceResult} measures the inference call with. */
-    public long startClock() {
-        return System.nanoTime();
     }
 
     /** The inference server's JSON answer, the job's result; the call took since {@code startedNanos}, retries included. */

@@ -9,12 +9,18 @@ import org.apache.camel.PropertyInject;
 import org.octgateway.PrivateDirectory;
 import org.octgateway.metrics.GatewayMetrics;
 
-/** The job pipeline's beans: its steps, and the spool where a held job's image waits on disk. */
+/** The job pipeline's beans: its steps, the inference slots, and the spool where a held job's image waits on disk. */
 public class WorkerConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public JobSteps jobSteps(GatewayMetrics metrics) {
         return new JobSteps(new ObjectMapper(), metrics);
+    }
+
+    /** At most gateway.inference.concurrency inference calls at once, among more job consumers than that. */
+    @BindToRegistry
+    public InferenceSlots inferenceSlots(@PropertyInject("gateway.inference.concurrency") int concurrency) {
+        return new InferenceSlots(concurrency);
     }
 
     /** Owner-only and emptied at startup: what a crash left behind goes. */

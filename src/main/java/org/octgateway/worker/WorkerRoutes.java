@@ -1,15 +1,23 @@
 package org.octgateway.worker;
 
+import java.util.function.Function;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.ExpressionAdapter;
+import org.octgateway.job.Job;
 import org.octgateway.job.MessageNames;
 import org.octgateway.storage.StorageHeaders;
 
 /**
  * The core pipeline, one job at a time per consumer: take a job from the durable queue, run the
  * image through the inference server (routes/inference.yaml), then store (when asked) and announce the result.
- * At most {@code gateway.inference.concurrency} consumers, so at most that many inference calls at once.
+ * {@code gateway.inference.concurrency} + {@code gateway.worker.jobs-ahead} consumers; at most
+ * {@code gateway.inference.concurrency} inference calls at once (InferenceSlots).
  * The job travels as one value, the exchange property {@value #JOB}; the body is the image, then the envelope.
  */
 public class WorkerRoutes extends RouteBuilder {
@@ -37,22 +45,32 @@ public class WorkerRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        int slots = Integer.parseInt(getCamelContext().resolvePropertyPlaceholders("{{gateway.inference.concurrency}}"));
+        int ahead = Integer.parseInt(getCamelContext().resolvePropertyPlaceholders("{{gateway.worker.jobs-ahead}}"));
         // mapJmsMessage=false: the body stays the JMS message, so an upload's image is streamed from it to a spool
         // file (jobSpool) instead of being read into a byte[].
         // One local JMS transaction on the listener's own session (lazyCreateTransactionManager=false): the job's
         // acknowledgement and its result's send to the delivery queue commit together. With Camel's default
         // transaction manager the send went to a second session committed after the job's: a crash between the two
         // commits lost the job (OneTransactionPerHandOverTest).
+        // More consumers than inference slots (inferenceSlots limits the calls): the next jobs are prepared and the
+        // last ones committed while the model works, instead of the slots waiting for that work.
         from("jms:queue:{{gateway.queue.jobs}}?transacted=true&lazyCreateTransactionManager=false"
                 + "&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false"
-                + "&concurrentConsumers={{gateway.inference.concurrency}}"
-                + "&maxConcurrentConsumers={{gateway.inference.concurrency}}")
+                + "&concurrentConsumers=" + (slots + ahead)
+                + "&maxConcurrentConsumers=" + (slots + ahead))
                 .routeId("job-worker")
                 .routeConfigurationId(WORKER_ERRORS)
                 // however the job ends (completed, failed, rolled back to the queue), its spool file goes
                 .onCompletion().bean("jobSpool", "delete").end()
                 .setProperty(JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
+                // an upload's image is ready before its turn comes
+                .filter(jobIs(Job::isUpload))
+                    .to("direct:hold-image")
+                .end()
+                // the job's turn at the inference server: it waits here (still 'queued', still cancellable) for a slot
+                .bean("inferenceSlots", "take")
                 // its record says running now; a job cancelled or expired while queued is announced so, unrun
                 .setProperty(VERDICT, method("requestStates", "start"))
                 .filter(simple("${exchangeProperty." + VERDICT + "} != 'run'"))
@@ -61,22 +79,33 @@ public class WorkerRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 // content enricher: a bucket job's bytes come from its provider now, not at acceptance
-                .filter(method("jobSteps", "needsImage"))
+                .filter(jobIs(job -> !job.isUpload()))
                     .setProperty(FETCHING, constant(true))
                     .enrich("direct:fetch-image")
                     .removeProperty(FETCHING)
+                    .to("direct:hold-image")
                 .end()
-                // the image waits on disk while the job is held (retries included), not on the heap
-                .setProperty(IMAGE, method("jobSpool", "spool"))
                 .setBody(exchangeProperty(IMAGE))
-                .setProperty(IMAGE_CONTENT_TYPE, method("jobSteps", "imageContentType"))
-                .setProperty(INFERENCE_STARTED, method("jobSteps", "startClock"))
+                .setProperty(INFERENCE_STARTED, nanoTime())
+                // what routes/inference.yaml puts in the request's headers, as plain values (variables): reading them
+                // from the job there (${exchangeProperty.job.requestUuid}) was a reflective OGNL call and two
+                // exchange copies per header per job
+                .setVariable("requestUuid", job(Job::requestUuid))
+                .setVariable("examinationId", job(Job::examinationId))
+                .setVariable("inferenceParameters", job(Job::inferenceParameters))
                 // the request, its headers and its retry policy: routes/inference.yaml. A job that fails for good
                 // there has been announced as an error and ends.
                 .to("direct:call-inference")
+                .bean("inferenceSlots", "release")
                 .setProperty(RESULT, method("jobSteps", "inferenceResult"))
                 .setBody(method("jobSteps", "completedEnvelope"))
                 .to("direct:publish-result");
+
+        // The image waits while the job is held (retries included): on disk, or as the bytes its message held anyway.
+        from("direct:hold-image").routeId("hold-image")
+                .routeConfigurationId(PROPAGATE_ERRORS)
+                .setProperty(IMAGE, method("jobSpool", "spool"))
+                .setProperty(IMAGE_CONTENT_TYPE, method("jobSteps", "imageContentType"));
 
         // The job's provider (routes/storage-*.yaml) answers the image bytes for the job's bucket and object name.
         from("direct:fetch-image").routeId("fetch-image")
@@ -99,7 +128,7 @@ public class WorkerRoutes extends RouteBuilder {
         // envelope; the envelope stays the body for the announcement.
         from("direct:store-result").routeId("store-result")
                 .routeConfigurationId(PROPAGATE_ERRORS)
-                .filter(simple("${exchangeProperty.job.resultPath} != null"))
+                .filter(jobIs(Job::writesResult))
                     .setProperty(WRITING, constant(true))
                     .enrich("direct:write-result", AggregationStrategies.useOriginal())
                     .removeProperty(WRITING)
@@ -128,5 +157,30 @@ public class WorkerRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .setHeader(MessageNames.DELIVERY_PROPERTY, method("jobSteps", "delivery"))
                 .to("jms:queue:{{gateway.queue.deliveries}}");
+    }
+
+    /** A value of the job (exchange property {@value #JOB}), read by a plain method call, not by reflection. */
+    private static Expression job(Function<Job, Object> value) {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return value.apply(exchange.getProperty(JOB, Job.class));
+            }
+        };
+    }
+
+    /** Whether the job (exchange property {@value #JOB}) is so, by a plain method call. */
+    private static Predicate jobIs(java.util.function.Predicate<Job> test) {
+        return exchange -> test.test(exchange.getProperty(JOB, Job.class));
+    }
+
+    /** Now, on the clock the inference call is measured with (JobSteps.inferenceResult). */
+    private static Expression nanoTime() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return System.nanoTime();
+            }
+        };
     }
 }
