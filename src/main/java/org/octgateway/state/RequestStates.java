@@ -182,14 +182,20 @@ public class RequestStates {
 
     // ---- delivery -----------------------------------------------------------------------------------------------
 
-    /** The webhook took the envelope (2xx) at this attempt. */
-    public void delivered(@ExchangeProperty(DELIVERY) Delivery delivery) {
-        webhookOutcome(delivery, DELIVERED);
+    /**
+     * The webhook took the envelope (2xx) at this attempt. Whether its exam folder may be complete now (false when the
+     * record is known to be of no folder: then there is no exam to look at, see ExamCompletion.claimAfter).
+     */
+    public boolean delivered(@ExchangeProperty(DELIVERY) Delivery delivery) {
+        return webhookOutcome(delivery, DELIVERED);
     }
 
-    /** The envelope failed for good and waits in the dead-letter queue (a replay that succeeds makes it delivered). */
-    public void deadLettered(@ExchangeProperty(DELIVERY) Delivery delivery) {
-        webhookOutcome(delivery, DEAD_LETTERED);
+    /**
+     * The envelope failed for good and waits in the dead-letter queue (a replay that succeeds makes it delivered).
+     * Whether its exam folder may be complete now, as {@link #delivered}.
+     */
+    public boolean deadLettered(@ExchangeProperty(DELIVERY) Delivery delivery) {
+        return webhookOutcome(delivery, DEAD_LETTERED);
     }
 
     /**
@@ -197,21 +203,25 @@ public class RequestStates {
      * same transaction: the exam is complete when that count reaches 0 (ExamCompletion), judged on one row, not on
      * all its images. A repeated outcome (redelivery) counts nothing; a replayed dead letter becomes delivered.
      */
-    private void webhookOutcome(Delivery delivery, String outcome) {
+    private boolean webhookOutcome(Delivery delivery, String outcome) {
         long now = System.currentTimeMillis();
         Long deliveredAt = DELIVERED.equals(outcome) ? now : null;
+        // the first outcome of a record of no folder (an upload: the common case) is the one answer known to be false,
+        // which spares each such delivery the exam completion's UPDATE
+        boolean[] ofNoFolder = {false};
         sql.inTransaction(transaction -> {
             if (transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
                     + " WHERE request_uuid = ? AND webhook_state = ?", outcome, delivery.attempt(), deliveredAt,
                     delivery.requestUuid(), PENDING) == 1) {
-                transaction.update("UPDATE exam_requests SET remaining = remaining - 1 WHERE exam_request_uuid ="
-                        + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?)", delivery.requestUuid());
+                ofNoFolder[0] = transaction.update("UPDATE exam_requests SET remaining = remaining - 1 WHERE exam_request_uuid ="
+                        + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?)", delivery.requestUuid()) == 0;
             } else if (DELIVERED.equals(outcome)) {
                 transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
                         + " WHERE request_uuid = ? AND webhook_state = ?", DELIVERED, delivery.attempt(), now,
                         delivery.requestUuid(), DEAD_LETTERED);
             }
         });
+        return !ofNoFolder[0];
     }
 
     // ---- API ----------------------------------------------------------------------------------------------------

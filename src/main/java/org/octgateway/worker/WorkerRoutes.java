@@ -65,6 +65,8 @@ public class WorkerRoutes extends RouteBuilder {
                 .onCompletion().bean("jobSpool", "delete").end()
                 .setProperty(JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
+                // the queued message's properties are read; dropped now, they are not copied by every later bean step
+                .removeHeaders("*")
                 // an upload's image is ready before its turn comes
                 .filter(jobIs(Job::isUpload))
                     .to("direct:hold-image")
