@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -91,6 +92,37 @@ class RoundTripTest extends GatewayTestSupport {
         assertTrue(delivery.getHeader("Content-Type").startsWith("application/json"));
         String expected = "v1," + hmacSha256Base64(SECRET, uuid + "." + timestamp + "." + delivery.getBodyAsString());
         assertEquals(expected, delivery.getHeader("webhook-signature"));
+    }
+
+    @Test
+    void theModelsJsonIsAnnouncedAsItCameNumbersUnrounded() {
+        String exam = "exam-exact-json";
+        String result = "{\"p\": 0.123456789012345678901234, \"n\": 12345678901234567890123, \"labels\": [\"drusen\", \"cnv\"]}";
+        inference().stubFor(post(urlPathEqualTo("/inference")).withHeader("Examination-ID", equalTo(exam))
+                .willReturn(okJson(" " + result + "\n")));
+        String hook = "/hooks/exact-json";
+
+        String uuid = accepted(uploadImage("scan.png", "image/png", TestImages.png(31),
+                Map.of("Webhook-Url", webhookUrl(hook), "Examination-ID", exam)));
+
+        awaitEnvelope(hook, uuid);
+        String body = webhookCalls(hook).get(0).getBodyAsString();
+        assertTrue(body.contains("\"result\":" + result), body);
+    }
+
+    @Test
+    void anAnswerWithTrailingTextIsStillReadAsTheJsonItStartsWith() {
+        String exam = "exam-trailing-json";
+        inference().stubFor(post(urlPathEqualTo("/inference")).withHeader("Examination-ID", equalTo(exam))
+                .willReturn(okJson("{\"a\": 1} and then some")));
+        String hook = "/hooks/trailing-json";
+
+        String uuid = accepted(uploadImage("scan.png", "image/png", TestImages.png(32),
+                Map.of("Webhook-Url", webhookUrl(hook), "Examination-ID", exam)));
+
+        JsonNode envelope = awaitEnvelope(hook, uuid);
+        assertEquals("completed", envelope.path("status").asText(), envelope.toString());
+        assertEquals(json("{\"a\":1}"), envelope.path("result"));
     }
 
     /** What an HTTP client adds to any request on its own (connection management, framing, identification). */

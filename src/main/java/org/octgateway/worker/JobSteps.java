@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,9 +66,17 @@ public class JobSteps {
         return type.contentType();
     }
 
-    /** The inference server's JSON answer, the job's result; the call took since {@code startedNanos}, retries included. */
-    public JsonNode inferenceResult(@Body String answer, @ExchangeProperty(WorkerRoutes.INFERENCE_STARTED) long startedNanos) {
+    /**
+     * The inference server's JSON answer, the job's result, as JSON text; the call took since {@code startedNanos},
+     * retries included. An answer that is one JSON value is taken as it came, checked by a streaming pass: parsing it
+     * into a tree and writing that again (every number converted twice) was the worker's largest JSON cost. Anything
+     * else is judged as before, by the tree it reads as.
+     */
+    public String inferenceResult(@Body String answer, @ExchangeProperty(WorkerRoutes.INFERENCE_STARTED) long startedNanos) {
         metrics.inferenceCall(Duration.ofNanos(System.nanoTime() - startedNanos));
+        if (answer != null && isOneJsonValue(answer)) {
+            return answer.strip();
+        }
         JsonNode result;
         try {
             result = json.readTree(answer == null ? "" : answer);
@@ -77,12 +86,24 @@ public class JobSteps {
         if (result == null || result.isMissingNode()) {
             throw new JobFailure("the inference server answered with a body that is not JSON");
         }
-        return result;
+        return result.toString();
+    }
+
+    private boolean isOneJsonValue(String text) {
+        try (JsonParser parser = json.getFactory().createParser(text)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The completed envelope, as JSON text: what is stored at result_path and announced. */
     public String completedEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
-            @ExchangeProperty(WorkerRoutes.RESULT) JsonNode result) throws JsonProcessingException {
+            @ExchangeProperty(WorkerRoutes.RESULT) String result) throws JsonProcessingException {
         metrics.jobCompleted(job.endpoint(), ResultEnvelope.COMPLETED);
         LOG.info("Job completed");
         return json.writeValueAsString(ResultEnvelope.completed(job, result, Instant.now()));

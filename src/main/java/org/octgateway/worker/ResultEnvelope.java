@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import org.octgateway.job.Job;
 
 /**
@@ -18,7 +18,8 @@ public record ResultEnvelope(
         @JsonProperty("filename") String filename,
         @JsonProperty("status") String status,
         @JsonProperty("result_path") String resultPath,
-        @JsonProperty("result") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode result,
+        // the inference server's JSON as it came (checked by JobSteps.inferenceResult), not a re-written tree
+        @JsonProperty("result") @JsonInclude(JsonInclude.Include.NON_NULL) @JsonRawValue String result,
         @JsonProperty("error") @JsonInclude(JsonInclude.Include.NON_NULL) String error,
         @JsonProperty("timestamp") String timestamp) {
 
@@ -27,7 +28,7 @@ public record ResultEnvelope(
     public static final String ERROR = "error";
     public static final String CANCELLED = "cancelled";
 
-    static ResultEnvelope completed(Job job, JsonNode result, Instant at) {
+    static ResultEnvelope completed(Job job, String result, Instant at) {
         return new ResultEnvelope(TYPE, job.requestUuid(), job.examinationId(), job.filename(), COMPLETED,
                 job.resultPath(), result, null, at.toString());
     }
