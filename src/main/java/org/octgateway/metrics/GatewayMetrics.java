@@ -2,9 +2,12 @@ package org.octgateway.metrics;
 
 import org.octgateway.queue.BrokerCounts;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,6 +31,11 @@ public class GatewayMetrics implements StartupListener {
     private final String brokerName;
     private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile MeterRegistry registry = new SimpleMeterRegistry();
+    /**
+     * The per-job meters, by name and labels, looked up in the registry once: a builder and register() per job and per
+     * delivery attempt searched the registry every time. Replaced with the registry.
+     */
+    private volatile Map<String, Meter> perJobMeters = new ConcurrentHashMap<>();
 
     /** @param brokerName the broker the queue gauges come from, their {@code broker} label */
     public GatewayMetrics(BrokerCounts brokerCounts, String jobsQueue, String deadLetterQueue, String brokerName) {
@@ -45,6 +53,7 @@ public class GatewayMetrics implements StartupListener {
         MeterRegistry camelRegistry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (camelRegistry != null) {
             registry = camelRegistry;
+            perJobMeters = new ConcurrentHashMap<>();
         }
         Gauge.builder("gateway.queue.backlog", brokerCounts, stats -> stats.messageCount(jobsQueue))
                 .description("Jobs in the work queue, waiting or being worked on (the broker's count)").tag("broker", brokerName).register(registry);
@@ -71,8 +80,9 @@ public class GatewayMetrics implements StartupListener {
     }
 
     public void jobCompleted(String endpoint, String status) {
-        Counter.builder("gateway.jobs.completed").description("Jobs finished, by envelope status")
-                .tag("endpoint", endpoint).tag("status", status).register(registry).increment();
+        ((Counter) perJobMeters.computeIfAbsent("completed " + endpoint + " " + status, key -> Counter.builder("gateway.jobs.completed")
+                .description("Jobs finished, by envelope status").tag("endpoint", endpoint).tag("status", status)
+                .register(registry))).increment();
     }
 
     public void inferenceCall(Duration duration) {
@@ -84,13 +94,13 @@ public class GatewayMetrics implements StartupListener {
     }
 
     private Counter webhookCounter(String outcome) {
-        return Counter.builder("gateway.webhook.deliveries").description("Webhook delivery attempts, by outcome")
-                .tag("outcome", outcome).register(registry);
+        return (Counter) perJobMeters.computeIfAbsent("webhook " + outcome, key -> Counter.builder("gateway.webhook.deliveries")
+                .description("Webhook delivery attempts, by outcome").tag("outcome", outcome).register(registry));
     }
 
     private Timer inferenceTimer() {
-        return Timer.builder("gateway.inference").description("Successful inference calls")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+        return (Timer) perJobMeters.computeIfAbsent("inference", key -> Timer.builder("gateway.inference")
+                .description("Successful inference calls").publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofMinutes(5)).register(registry));
     }
 }
