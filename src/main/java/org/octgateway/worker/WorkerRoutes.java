@@ -47,8 +47,8 @@ public class WorkerRoutes extends RouteBuilder {
     public void configure() {
         int slots = Integer.parseInt(getCamelContext().resolvePropertyPlaceholders("{{gateway.inference.concurrency}}"));
         int ahead = Integer.parseInt(getCamelContext().resolvePropertyPlaceholders("{{gateway.worker.jobs-ahead}}"));
-        // mapJmsMessage=false: the body stays the JMS message, so an upload's image is streamed from it to a spool
-        // file (jobSpool) instead of being read into a byte[].
+        // mapJmsMessage=false: the body stays the JMS message, so a large upload's image is streamed from it to a spool
+        // file (jobSpool) instead of being read into a byte[]; a small one's bytes, in memory anyway, are taken as they are.
         // One local JMS transaction on the listener's own session (lazyCreateTransactionManager=false): the job's
         // acknowledgement and its result's send to the delivery queue commit together. With Camel's default
         // transaction manager the send went to a second session committed after the job's: a crash between the two
