@@ -131,6 +131,9 @@ public class RequestStates {
             insertAccepted(group);
         } catch (RuntimeException e) {
             failure = e;
+        } catch (Error e) {
+            failure = new IllegalStateException("recording the accepted jobs failed", e); // never "recorded" to the others
+            throw e;
         } finally {
             synchronized (acceptGroup) {
                 for (AcceptedRecords records : group) {
