@@ -1,5 +1,6 @@
 package org.octgateway;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
@@ -10,11 +11,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.ResourceLoader;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.scan.PackageScanJarResource;
 import org.apache.camel.util.AntPathMatcher;
 
 /**
@@ -35,47 +42,52 @@ final class PackagedFiles {
         return location.startsWith(CLASSPATH) && AntPathMatcher.INSTANCE.isPattern(location.substring(CLASSPATH.length()));
     }
 
-    /** The {@code classpath:} locations of the files {@code pattern} matches, in name order, each once. */
-    static List<String> matching(ClassLoader loader, String pattern) {
+    /**
+     * The files {@code pattern} matches, in name order, as the resources Camel's resolver makes of them (the same
+     * locations in the log, in hawtio's route sources and for live reload).
+     */
+    static List<Resource> matching(CamelContext context, ClassLoader loader, String pattern) {
         String path = pattern.substring(CLASSPATH.length());
         String root = AntPathMatcher.INSTANCE.determineRootDir(path);
-        Set<String> names = new TreeSet<>();
+        ResourceLoader resources = PluginHelper.getResourceLoader(context);
+        Map<String, Resource> byName = new TreeMap<>();
         try {
             for (URL url : Collections.list(loader.getResources(root))) {
-                for (String name : namesUnder(url, root)) {
-                    if (AntPathMatcher.INSTANCE.match(path, name)) {
-                        names.add(name);
+                if ("jar".equals(url.getProtocol())) {
+                    for (String name : jarEntriesUnder(url, root)) {
+                        if (AntPathMatcher.INSTANCE.match(path, name)) {
+                            byName.putIfAbsent(name, new PackageScanJarResource("jar", url, name));
+                        }
+                    }
+                } else if ("file".equals(url.getProtocol())) {
+                    Path directory = asPath(url);
+                    for (Path file : filesUnder(directory)) {
+                        String name = root + directory.relativize(file).toString().replace(File.separatorChar, '/');
+                        if (AntPathMatcher.INSTANCE.match(path, name)) {
+                            byName.putIfAbsent(name, resources.resolveResource("file:" + file));
+                        }
                     }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + pattern, e);
         }
-        return names.stream().map(name -> CLASSPATH + name).toList();
+        return new ArrayList<>(byName.values());
     }
 
-    /** The names (paths from the class path's root) of the files under {@code root}, which {@code url} locates. */
-    private static List<String> namesUnder(URL url, String root) throws IOException {
-        if ("jar".equals(url.getProtocol())) {
-            JarURLConnection connection = (JarURLConnection) url.openConnection();
-            Path jar = asPath(connection.getJarFileURL());
-            List<String> names = new ArrayList<>();
-            try (ZipFile zip = new ZipFile(jar.toFile())) {
-                zip.stream().filter(entry -> !entry.isDirectory() && entry.getName().startsWith(root))
-                        .forEach(entry -> names.add(entry.getName()));
-            }
-            return names;
+    /** The names of the jar's files under {@code root}, from its central directory: no entry is read. */
+    private static List<String> jarEntriesUnder(URL url, String root) throws IOException {
+        Path jar = asPath(((JarURLConnection) url.openConnection()).getJarFileURL());
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().filter(entry -> !entry.isDirectory() && entry.getName().startsWith(root))
+                    .map(ZipEntry::getName).toList();
         }
-        if ("file".equals(url.getProtocol())) {
-            Path directory = asPath(url);
-            try (Stream<Path> files = Files.walk(directory)) {
-                return files.filter(Files::isRegularFile)
-                        .map(file -> root + directory.relativize(file).toString().replace(file.getFileSystem()
-                                .getSeparator(), "/"))
-                        .toList();
-            }
+    }
+
+    private static List<Path> filesUnder(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).toList();
         }
-        return List.of();
     }
 
     private static Path asPath(URL url) {

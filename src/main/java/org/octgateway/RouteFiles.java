@@ -12,8 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.DefaultRoutesCollector;
 import org.apache.camel.spi.Resource;
-import org.apache.camel.spi.ResourceLoader;
-import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.AntPathMatcher;
 import org.apache.camel.util.FileUtil;
 
@@ -88,15 +86,10 @@ final class RouteFiles extends DefaultRoutesCollector {
         if (!PackagedFiles.isPackagedPattern(layer)) {
             return super.findRouteResourcesFromDirectory(context, excludePattern, layer);
         }
-        ResourceLoader loader = PluginHelper.getResourceLoader(context);
         String[] excludes = excludePattern == null ? null : excludePattern.split(",");
-        List<Resource> found = new ArrayList<>();
-        for (String location : PackagedFiles.matching(classLoader(context), layer)) {
-            if (excludes == null || !AntPathMatcher.INSTANCE.anyMatch(excludes, location)) {
-                found.add(loader.resolveResource(location));
-            }
-        }
-        return found;
+        return PackagedFiles.matching(context, classLoader(context), layer).stream()
+                .filter(file -> excludes == null || !AntPathMatcher.INSTANCE.anyMatch(excludes, file.getLocation()))
+                .toList();
     }
 
     private static ClassLoader classLoader(CamelContext context) {

@@ -1,6 +1,7 @@
 package org.octgateway;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -82,8 +83,13 @@ class RouteFilesTest {
             }
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-            assertEquals(List.of("classpath:routes/a.yaml", "classpath:routes/b.yaml"),
-                    PackagedFiles.matching(loader, PACKAGED));
+            List<Resource> files = PackagedFiles.matching(context, loader, PACKAGED);
+
+            assertEquals(List.of("file:" + jar + "!/routes/a.yaml", "file:" + jar + "!/routes/b.yaml"),
+                    files.stream().map(Resource::getLocation).toList(), "as Camel's scan names them");
+            try (InputStream in = files.get(0).getInputStream()) {
+                assertEquals("- route: {}\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         }
     }
 
