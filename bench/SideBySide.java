@@ -45,7 +45,8 @@ public class SideBySide {
     static int uploads = 2000;
     static int concurrency = 16;
     static int warmPings = 1000;
-    static int warmUploads = 480;
+    // long enough for the JIT to settle: with 480 the compiler threads still took 1-2 ms of CPU per upload
+    static int warmUploads = 2000;
     static int modelMs = 50;
     static int modelSlots = 16;
     static int[] folders = {1000, 10000};
@@ -550,7 +551,12 @@ public class SideBySide {
                 exchange.close();
             }
         });
-        server.setExecutor(Executors.newFixedThreadPool(256));
+        // daemon threads: HttpServer.stop() leaves its executor running, and the driver would not exit after its report
+        server.setExecutor(Executors.newFixedThreadPool(256, task -> {
+            Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
         return server;
     }

@@ -24,7 +24,8 @@ import org.apache.camel.util.FileUtil;
  * came from.
  * <p>
  * (camel-main alone loads every pattern's files side by side, so a copy of a packaged file would define its routes
- * twice, and fails on a {@code file:} pattern whose directory is missing.)
+ * twice, and fails on a {@code file:} pattern whose directory is missing. It also finds a {@code classpath:} pattern's
+ * files by reading every entry of the jar; {@link PackagedFiles} reads only the jar's directory.)
  */
 final class RouteFiles extends DefaultRoutesCollector {
 
@@ -72,12 +73,28 @@ final class RouteFiles extends DefaultRoutesCollector {
                 missing.add(layer);
                 continue;
             }
-            for (Resource resource : super.findRouteResourcesFromDirectory(context, excludePattern, layer)) {
+            for (Resource resource : resources(context, excludePattern, layer)) {
                 String name = FileUtil.stripPath(resource.getLocation());
                 byName.put(name, new RouteFile(name, layer, resource, byName.get(name)));
             }
         }
         return new Layers(new ArrayList<>(byName.values()), missing);
+    }
+
+    /** The files of one layer: a packaged layer ({@code classpath:dir/*.yaml}) from {@link PackagedFiles}. */
+    private Collection<Resource> resources(CamelContext context, String excludePattern, String layer) {
+        if (!PackagedFiles.isPackagedPattern(layer)) {
+            return super.findRouteResourcesFromDirectory(context, excludePattern, layer);
+        }
+        String[] excludes = excludePattern == null ? null : excludePattern.split(",");
+        return PackagedFiles.matching(context, classLoader(context), layer).stream()
+                .filter(file -> excludes == null || !AntPathMatcher.INSTANCE.anyMatch(excludes, file.getLocation()))
+                .toList();
+    }
+
+    private static ClassLoader classLoader(CamelContext context) {
+        ClassLoader loader = context.getApplicationContextClassLoader();
+        return loader != null ? loader : RouteFiles.class.getClassLoader();
     }
 
     /** A {@code file:} layer whose directory (or file) is not there. */

@@ -111,7 +111,12 @@ class OpenApiContractTest extends GatewayTestSupport {
                 String code = json(answer.body()).path("error").asText();
                 assertFalse(Set.of("not_found", "method_not_allowed").contains(code), method + " " + path.getKey()
                         + ": " + answer.statusCode() + " " + answer.body());
-                assertEquals(before + 1, managed.getExchangesTotal(), method + " " + path.getKey() + " → " + route.getRouteId());
+                if ("ping".equals(operationId)) {
+                    // answered on the event loop by api/PingAnswer, before the REST consumer: the same answer, no exchange
+                    assertEquals(200, answer.statusCode(), answer.body());
+                } else {
+                    assertEquals(before + 1, managed.getExchangesTotal(), method + " " + path.getKey() + " → " + route.getRouteId());
+                }
                 reached.add(method + " " + path.getKey());
             }
         }

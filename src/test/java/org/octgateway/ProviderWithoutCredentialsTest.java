@@ -2,6 +2,7 @@ package org.octgateway;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,6 +57,16 @@ class ProviderWithoutCredentialsTest extends GatewayTestSupport {
     void theRestOfTheGatewayKeepsWorking() {
         assertEquals(200, get("/ping").statusCode());
         accepted(uploadImage("scan.png", "image/png", TestImages.png(5), Map.of("Webhook-Url", webhookUrl("/hooks/x"))));
+    }
+
+    /** Their SDKs load on first use (routes/storage-*.yaml's toD, ProviderClient): a provider not called costs no startup. */
+    @Test
+    void noCloudProvidersComponentIsCreatedBeforeItsFirstCall() {
+        refused503("/bucket_invocations_azure_uae");
+
+        for (String component : List.of("azure-storage-blob", "google-storage", "aws2-s3")) {
+            assertNull(context.hasComponent(component), component);
+        }
     }
 
     private JsonNode refused503(String endpoint) {

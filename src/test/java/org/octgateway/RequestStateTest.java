@@ -76,6 +76,34 @@ class RequestStateTest extends GatewayTestSupport {
         webhooks().stubFor(post(urlPathEqualTo("/hooks/gone")).willReturn(aResponse().withStatus(410)));
     }
 
+    /**
+     * Uploads accepted at the same time have their records committed together (one transaction for the requests
+     * that arrive while another commits): each answered request_uuid has its own record, none is lost or mixed up.
+     */
+    @Test
+    void concurrentUploadsAreEachRecordedWhenAnswered() throws Exception {
+        int uploads = 24;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < uploads; i++) {
+                String name = "together-" + i + ".png";
+                answers.add(clients.submit(() -> accepted(uploadImage(name, "image/png", TestImages.png(1),
+                        Map.of("Webhook-Url", webhookUrl("/hooks/together"), "Examination-ID", "exam-together")))));
+            }
+            Set<String> uuids = new HashSet<>();
+            for (int i = 0; i < uploads; i++) {
+                String uuid = answers.get(i).get();
+                assertTrue(uuids.add(uuid), "a request_uuid answered twice: " + uuid);
+                JsonNode record = record(uuid); // recorded before it was answered
+                assertEquals("together-" + i + ".png", record.path("name").asText(), record.toString());
+                assertEquals("exam-together", record.path("examination_id").asText(), record.toString());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     @Test
     void anUploadGoesFromQueuedToCompletedWithItsWebhookDelivered() {
         String hook = "/hooks/success";

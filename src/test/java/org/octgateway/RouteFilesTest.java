@@ -1,13 +1,20 @@
 package org.octgateway;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -61,6 +68,29 @@ class RouteFilesTest {
 
         assertEquals(packagedNames(), files.keySet());
         assertTrue(files.values().stream().noneMatch(location -> location.startsWith("file:" + dir)), files.toString());
+    }
+
+    /** Listed from the jar's directory of names (PackagedFiles), not by reading its entries as Camel's scan does. */
+    @Test
+    void thePackagedLayerIsTheJarsFilesDirectlyInThePatternsFolder(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("gateway.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String entry : List.of("routes/", "routes/b.yaml", "routes/a.yaml", "routes/notes.txt",
+                    "routes/openapi/api.yaml", "other/c.yaml")) {
+                out.putNextEntry(new JarEntry(entry));
+                out.write(entry.endsWith("/") ? new byte[0] : "- route: {}\n".getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            List<Resource> files = PackagedFiles.matching(context, loader, PACKAGED);
+
+            assertEquals(List.of("file:" + jar + "!/routes/a.yaml", "file:" + jar + "!/routes/b.yaml"),
+                    files.stream().map(Resource::getLocation).toList(), "as Camel's scan names them");
+            try (InputStream in = files.get(0).getInputStream()) {
+                assertEquals("- route: {}\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
     }
 
     /** File name → location of each route file RouteFiles picks for the include pattern. */

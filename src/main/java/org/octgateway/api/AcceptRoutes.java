@@ -20,14 +20,15 @@ public class AcceptRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // GET /ping is answered by PingAnswer on the event loop; this route (the contract's) answers the same
         from("direct:ping").routeId("ping")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
                 .bean("queueHealth", "requireAcceptingWork") // 503 while the queue is down or shutting down
                 .removeHeaders("*") // the request's headers are not answered back
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                .setBody(constant("{\"status\":\"ok\"}"));
+                .setBody(constant(PingAnswer.OK));
 
-        // POST /invocations: authenticate → validate → room in queue → read the image → its job → queue → answer.
+        // POST /invocations: authenticate → validate → room in queue → read the image → its job queued → answer.
         // Every business endpoint starts by naming its caller (401 without a valid API key); /ping and /api-doc do not.
         from("direct:invocations").routeId("accept-upload")
                 .routeConfigurationId(ErrorResponses.REST_ERRORS)
@@ -38,13 +39,11 @@ public class AcceptRoutes extends RouteBuilder {
                 .setProperty(UploadedImage.PROPERTY, method(UploadedImage.class, "read"))
                 // the same Idempotency-Key and request again: the first answer, nothing queued
                 .setProperty(Idempotency.CHECK, method("idempotency", "begin"))
-                .filter(simple("${exchangeProperty." + Idempotency.CHECK + ".replay} != null"))
+                .filter(Idempotency.replaying())
                     .to("direct:answer-again")
                     .stop()
                 .end()
-                .setBody(method("acceptance", "uploadJob"))
-                .setBody(method("acceptance", "queueUpload"))
-                .setBody(method("acceptance", "uploadSent"))
+                .setBody(method("acceptance", "acceptUpload")) // its job queued → the answer
                 .removeHeaders("*") // the request's headers are not answered back
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .marshal().json()

@@ -78,6 +78,7 @@ public class ApiConfiguration implements CamelConfiguration {
         context.addStartupListener(new UploadGuards(businessPort, context.getRegistry().findSingleByType(Authentication.class),
                 new BytesInFlight(maxBytesInFlight, maxBodySize), maxBodySize));
         QueueHealth queueHealth = context.getRegistry().findSingleByType(QueueHealth.class);
+        context.addStartupListener(new PingAnswer(businessPort, queueHealth));
         context.addStartupListener(new JsonHttpErrors(businessPort, queueHealth::isShuttingDown));
     }
 

@@ -26,11 +26,20 @@ public final class JsonAnswers {
      * since answering without reading it would make many clients see a reset connection instead of the answer.
      */
     public static void refuseUnread(RoutingContext ctx, ApiError error) {
-        HttpServerRequest request = ctx.request();
+        dropBody(ctx.request());
+        send(ctx, error);
+    }
+
+    /** Answers 200 with a JSON body to a request whose body has not been read (dropped as it arrives, as above). */
+    public static void okUnread(RoutingContext ctx, String json) {
+        dropBody(ctx.request());
+        ctx.response().putHeader("Content-Type", "application/json").end(json);
+    }
+
+    private static void dropBody(HttpServerRequest request) {
         if (!request.isEnded()) {
             request.handler(ignored -> { });
             request.resume();
         }
-        send(ctx, error);
     }
 }

@@ -16,6 +16,12 @@ public final class MessageNames {
     public static final String JOB_PROPERTY = "GatewayJob";
     /** Job queue message property: the caller's name; the broker counts each caller's backlog by it. */
     public static final String CALLER_PROPERTY = "GatewayCaller";
+    /**
+     * Job queue message body: an uploaded image smaller than this travels whole in its job's message (in the broker's
+     * memory, paged to disk past gateway.broker.max-memory-bytes); a larger one as an Artemis large message, streamed
+     * to and from the broker's disk. Artemis' default minLargeMessageSize, which the gateway's connections keep.
+     */
+    public static final int IN_MESSAGE_IMAGE_BYTES = 100 * 1024;
 
     /** Delivery and dead-letter queue message property: the {@link Delivery} as JSON (the body is the envelope). */
     public static final String DELIVERY_PROPERTY = "GatewayDelivery";

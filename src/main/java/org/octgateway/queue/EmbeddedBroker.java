@@ -23,13 +23,18 @@ public class EmbeddedBroker extends ServiceSupport {
     private final Path dataDir;
     private final BrokerContract contract;
     private final int journalBufferMicros;
+    private final long maxMemoryBytes;
     private EmbeddedActiveMQ server;
 
-    /** @param journalBufferMicros how long the journal gathers commits before one sync covers them (µs) */
-    public EmbeddedBroker(Path dataDir, BrokerContract contract, int journalBufferMicros) {
+    /**
+     * @param journalBufferMicros how long the journal gathers commits before one sync covers them (µs)
+     * @param maxMemoryBytes      how many bytes of queued messages stay on the heap; the rest is paged to disk
+     */
+    public EmbeddedBroker(Path dataDir, BrokerContract contract, int journalBufferMicros, long maxMemoryBytes) {
         this.dataDir = dataDir;
         this.contract = contract;
         this.journalBufferMicros = journalBufferMicros;
+        this.maxMemoryBytes = maxMemoryBytes;
     }
 
     public boolean isActive() {
@@ -57,6 +62,9 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setBindingsDirectory(brokerDir.resolve("bindings").toString())
                 .setLargeMessagesDirectory(brokerDir.resolve("large-messages").toString())
                 .setPagingDirectory(brokerDir.resolve("paging").toString())
+                // the broker shares the gateway's heap: past this, every address pages to disk (Artemis' default
+                // address-full-policy) instead of holding up to half the heap of queued messages
+                .setGlobalMaxSize(maxMemoryBytes)
                 .setJMXManagementEnabled(true)
                 .addAcceptorConfiguration("in-vm", IN_VM_URL);
         // What the gateway relies on from any broker (BrokerContract, the same as deploy/broker.xml): a rolled-back job

@@ -32,13 +32,15 @@ public class QueueConfiguration implements CamelConfiguration {
     public EmbeddedBroker embeddedBroker(@PropertyInject("gateway.broker.url") String brokerUrl,
                                          @PropertyInject("gateway.data-dir") String dataDir,
                                          @PropertyInject("gateway.queue.dead-letters") String deadLetterQueue,
-                                         @PropertyInject("gateway.broker.journal-buffer-timeout-us") int journalBufferMicros) {
+                                         @PropertyInject("gateway.broker.journal-buffer-timeout-us") int journalBufferMicros,
+                                         @PropertyInject("gateway.broker.max-memory-bytes") long maxMemoryBytes) {
         if (!brokerUrl.isBlank()) {
             return null;
         }
         // queued uploads are on disk there (large messages): owner-only, like the upload and spool directories
         PrivateDirectory.restrict(Path.of(dataDir, "broker"));
-        return new EmbeddedBroker(Path.of(dataDir), new BrokerContract(deadLetterQueue), journalBufferMicros);
+        return new EmbeddedBroker(Path.of(dataDir), new BrokerContract(deadLetterQueue), journalBufferMicros,
+                maxMemoryBytes);
     }
 
     /** Connections to the broker: in-VM to the embedded one, or to {@code gateway.broker.url}. */

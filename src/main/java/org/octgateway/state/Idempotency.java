@@ -17,6 +17,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
+import org.apache.camel.Predicate;
 import org.octgateway.contract.ApiError;
 import org.octgateway.contract.RequestHeaders;
 import org.octgateway.job.MessageNames;
@@ -105,6 +106,17 @@ public class Idempotency {
                     + " accepted; try again in a moment.");
         }
         return new Check(null, used.answer());
+    }
+
+    /**
+     * Whether the request's {@link Check} replays its first answer: the accept route's filter, read from the exchange
+     * property directly (a simple expression {@code ${exchangeProperty.…replay}} calls the getter by reflection).
+     */
+    public static Predicate replaying() {
+        return exchange -> {
+            Check check = exchange.getProperty(CHECK, Check.class);
+            return check != null && check.replays();
+        };
     }
 
     /** The request was answered: its answer is what the key answers from now on. */

@@ -14,7 +14,7 @@ import org.apache.camel.PropertyInject;
 /**
  * The Java half of the {@code azure} provider (routes/storage-azure.yaml, camel-azure-storage-blob): the
  * {@link BlobServiceClient} the component autowires, built from gateway.azure.connection-string (the component has
- * no connection-string option of its own).
+ * no connection-string option of its own) when the component is first used.
  */
 public class AzureStorage implements CamelConfiguration, StorageProvider {
 
@@ -23,35 +23,22 @@ public class AzureStorage implements CamelConfiguration, StorageProvider {
     @PropertyInject("gateway.azure.service-version")
     String serviceVersion;
 
-    private String missingSetting;
+    private final ProviderClient<BlobServiceClient> client = new ProviderClient<>(name());
 
     @Override
     public String name() {
         return "azure";
     }
 
-    /**
-     * Built at once (a connection string reads no credentials from elsewhere); a client bound before (a test's, an
-     * embedder's) is kept. Without a connection string the component gets a client that is never called.
-     */
     @Override
     public void configure(CamelContext context) {
-        if (context.getRegistry().findSingleByType(BlobServiceClient.class) == null) {
-            BlobServiceClient client;
-            try {
-                client = build();
-            } catch (ProviderClient.MissingSetting e) {
-                missingSetting = e.getMessage();
-                client = new BlobServiceClientBuilder().endpoint("http://unused.invalid").buildClient();
-            }
-            context.getRegistry().bind("azureBlobService", BlobServiceClient.class, client);
-        }
+        client.bind(context, BlobServiceClient.class, "azureBlobService", this::build);
         context.getRegistry().bind("azureStorage", this);
     }
 
     @Override
     public String missingSetting() {
-        return missingSetting;
+        return client.missingSetting();
     }
 
     /** The listing as plain blob names (virtual directory entries left out). */

@@ -2,11 +2,14 @@ package org.octgateway.storage;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.apache.camel.Header;
 
@@ -45,15 +48,24 @@ public class LocalBuckets {
         if (!Files.isDirectory(start) || !start.toRealPath().startsWith(bucketReal)) {
             return List.of();
         }
-        // Files.walk does not descend into linked folders; a linked file is listed only if it stays in the bucket.
-        try (Stream<Path> files = Files.walk(start)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(file -> staysIn(bucketReal, file))
-                    .map(file -> bucketDir.relativize(file).toString().replace('\\', '/'))
-                    .filter(name -> name.startsWith(prefix))
-                    .sorted()
-                    .toList();
-        }
+        // The walk does not descend into linked folders, so a plain file it meets is inside the bucket on disk (start
+        // is): only a linked file needs its real path resolved, and is listed only if it stays in the bucket. Saves a
+        // stat and a realpath (an lstat per path segment) per file: a 10,000-image folder is 10,000 lstats.
+        List<String> names = new ArrayList<>();
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                boolean listed = attributes.isRegularFile()
+                        || attributes.isSymbolicLink() && Files.isRegularFile(file) && staysIn(bucketReal, file);
+                String name = bucketDir.relativize(file).toString().replace('\\', '/');
+                if (listed && name.startsWith(prefix)) {
+                    names.add(name);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        names.sort(null);
+        return names;
     }
 
     public byte[] fetch(@Header(StorageHeaders.BUCKET) String bucket, @Header(StorageHeaders.OBJECT_NAME) String name)

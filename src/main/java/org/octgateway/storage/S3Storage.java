@@ -37,7 +37,6 @@ public class S3Storage implements CamelConfiguration, StorageProvider {
     String secretKey;
 
     private final ProviderClient<S3Client> client = new ProviderClient<>(name());
-    private S3Client s3;
     private boolean chainHasCredentials;
 
     @Override
@@ -48,7 +47,6 @@ public class S3Storage implements CamelConfiguration, StorageProvider {
     @Override
     public void configure(CamelContext context) {
         client.bind(context, S3Client.class, "s3Client", this::build);
-        s3 = context.getRegistry().findSingleByType(S3Client.class);
         context.getRegistry().bind("s3Storage", this);
     }
 
@@ -73,7 +71,7 @@ public class S3Storage implements CamelConfiguration, StorageProvider {
      * (at most 1,000 keys), and a folder may hold up to gateway.bucket.max-images-per-request images.
      */
     public List<String> list(@Header(StorageHeaders.BUCKET) String bucket, @Header(StorageHeaders.PREFIX) String prefix) {
-        return s3.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
+        return client.get().listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
                 .map(S3Object::key).toList();
     }
 

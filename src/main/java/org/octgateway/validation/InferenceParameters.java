@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,6 +61,19 @@ public final class InferenceParameters {
             .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
             .build();
 
+    /**
+     * Headers already validated, with what they validated to. Validation is a pure function of the header's text and
+     * the endpoint's crop-key spelling, and a caller sends the same parameters with upload after upload: parsing,
+     * checking and re-serialising them was about a tenth of an upload's CPU on the accepting thread. At most
+     * {@value #MAX_REMEMBERED} headers of at most {@value #MAX_REMEMBERED_LENGTH} characters (~0.5 MB).
+     */
+    private static final Map<Remembered, String> REMEMBERED = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED = 256;
+    private static final int MAX_REMEMBERED_LENGTH = 1024;
+
+    private record Remembered(String header, String nerveCropZoneKey) {
+    }
+
     private InferenceParameters() {
     }
 
@@ -69,6 +83,23 @@ public final class InferenceParameters {
      * @return the parameters to send to the inference server, as compact ASCII JSON
      */
     public static String validate(String header, String nerveCropZoneKey) {
+        if (header == null || header.length() > MAX_REMEMBERED_LENGTH) {
+            return validated(header, nerveCropZoneKey);
+        }
+        Remembered key = new Remembered(header, nerveCropZoneKey);
+        String known = REMEMBERED.get(key);
+        if (known != null) {
+            return known;
+        }
+        String parameters = validated(header, nerveCropZoneKey); // a refusal throws: only valid headers are kept
+        if (REMEMBERED.size() >= MAX_REMEMBERED) {
+            REMEMBERED.clear(); // bounded: a caller sending ever-new parameters just starts the set again
+        }
+        REMEMBERED.put(key, parameters);
+        return parameters;
+    }
+
+    private static String validated(String header, String nerveCropZoneKey) {
         ObjectNode parameters = parse(header);
         everyNumberFinite(parameters, "");
         positiveNumber(parameters, "scan_width");

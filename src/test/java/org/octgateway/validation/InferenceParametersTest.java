@@ -111,4 +111,17 @@ class InferenceParametersTest {
         assertEquals(0.1, sent.path("low_confidence_p").doubleValue());
         assertEquals(1.0, sent.path(InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING).doubleValue());
     }
+
+    /** A header validated before answers the same text again, per crop-key spelling; a refused one is refused again. */
+    @Test
+    void aHeaderSeenBeforeValidatesToTheSameTextAndARefusedOneIsRefusedAgain() {
+        String header = "{\"scan_width\": 6.0, \"slice_idx\": 3}";
+        String first = InferenceParameters.validate(header, InferenceParameters.NERVE_CROP_ZONE);
+        assertEquals(first, InferenceParameters.validate(header, InferenceParameters.NERVE_CROP_ZONE));
+        String uploadSpelling = InferenceParameters.validate(header, InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING);
+        assertTrue(uploadSpelling.contains(InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING), uploadSpelling);
+        assertTrue(first.contains(InferenceParameters.NERVE_CROP_ZONE + "\""), first);
+        refused("{\"scan_width\": -1}");
+        refused("{\"scan_width\": -1}");
+    }
 }
