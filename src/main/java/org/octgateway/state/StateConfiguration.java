@@ -25,7 +25,7 @@ public class StateConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(StateConfiguration.class);
 
     /**
-     * The pool: sized to the threads that write states at once (workers, webhook deliveries, a few REST requests and
+     * The pool: sized to the threads that write states at once (job consumers, webhook deliveries, a few REST requests and
      * the sweepers) unless gateway.db.pool-size says otherwise. Credentials are never logged.
      */
     @BindToRegistry(value = "stateDataSource", lazy = true)
@@ -33,6 +33,7 @@ public class StateConfiguration implements CamelConfiguration {
             @PropertyInject("gateway.db.username") String username, @PropertyInject("gateway.db.password") String password,
             @PropertyInject("gateway.db.pool-size") String poolSize, @PropertyInject("gateway.data-dir") String dataDir,
             @PropertyInject("gateway.inference.concurrency") int workers,
+            @PropertyInject("gateway.worker.jobs-ahead") int jobsAhead,
             @PropertyInject("gateway.webhook.concurrency") int deliveries,
             @PropertyInject("gateway.broker.url") String brokerUrl) {
         HikariConfig config = new HikariConfig();
@@ -54,7 +55,7 @@ public class StateConfiguration implements CamelConfiguration {
         if (password != null && !password.isBlank()) {
             config.setPassword(password);
         }
-        config.setMaximumPoolSize(poolSize == null || poolSize.isBlank() ? workers + deliveries + 4 : Integer.parseInt(poolSize.strip()));
+        config.setMaximumPoolSize(poolSize == null || poolSize.isBlank() ? workers + jobsAhead + deliveries + 4 : Integer.parseInt(poolSize.strip()));
         config.setPoolName("gateway-state");
         config.setConnectionTimeout(10_000);
         // the pool starts even while the database is unreachable; the migration below reports it

@@ -13,6 +13,7 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.camel.TypeConverter;
+import org.octgateway.job.MessageNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +33,6 @@ public class JobSpool {
      * by chunk for a large message. Reading the body through the JMS API instead would load all of it first.
      */
     static final String ARTEMIS_SAVE_BODY_TO_STREAM = "JMS_AMQ_SaveStream";
-    /**
-     * Artemis' default minLargeMessageSize (the job queue's connection keeps it, queue/JobQueue): a smaller body
-     * travels whole in the message, in memory; a larger one is a large message, streamed from the broker's disk.
-     */
-    static final int IN_MESSAGE_BYTES = 100 * 1024;
-
     private static final Logger LOG = LoggerFactory.getLogger(JobSpool.class);
 
     private final Path directory;
@@ -54,7 +49,7 @@ public class JobSpool {
      * the job ends ({@link #delete}); a file that could not be filled is deleted here.
      */
     public Object spool(@Body Object image, TypeConverter converter) throws IOException, JMSException {
-        if (image instanceof BytesMessage queued && queued.getBodyLength() < IN_MESSAGE_BYTES) {
+        if (image instanceof BytesMessage queued && queued.getBodyLength() < MessageNames.IN_MESSAGE_IMAGE_BYTES) {
             byte[] bytes = new byte[(int) queued.getBodyLength()];
             queued.readBytes(bytes);
             return bytes;
