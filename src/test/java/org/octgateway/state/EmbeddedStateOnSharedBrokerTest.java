@@ -46,7 +46,7 @@ class EmbeddedStateOnSharedBrokerTest {
                 .setLayout(PatternLayout.newBuilder().withPattern("%level %msg%n").build()).build();
         appender.start();
         logger.addAppender(appender);
-        try (HikariDataSource dataSource = new StateConfiguration().stateDataSource("", "", "", "", dataDir.toString(), 4, 16,
+        try (HikariDataSource dataSource = new StateConfiguration().stateDataSource("", "", "", "", dataDir.toString(), 4, 4, 16,
                 brokerUrl)) {
             return text.toString();
         } finally {
