@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public class WebhookDelivery {
 
-    /** Exchange property of the delivery route: the {@link Delivery} being attempted. */
-    public static final String DELIVERY = "delivery";
     /** A host at its per-host limit is tried again after about this long (not counted as an attempt). */
     private static final Duration BUSY_HOST_PAUSE = Duration.ofSeconds(1);
     private static final int GONE = 410;
@@ -65,7 +63,7 @@ public class WebhookDelivery {
      * a 410 Gone (the receiver asks for no more deliveries, as Standard Webhooks says), or an address the gateway may
      * not call.
      */
-    public boolean failsForGood(@ExchangeProperty(DELIVERY) Delivery delivery,
+    public boolean failsForGood(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         return delivery.attempt() >= maxAttempts
                 || cause instanceof HttpOperationFailedException http && http.getStatusCode() == GONE
@@ -73,7 +71,7 @@ public class WebhookDelivery {
     }
 
     /** When (epoch millis) the next attempt is due: as the schedule (or the webhook's Retry-After) says. */
-    public long nextAttemptAt(@ExchangeProperty(DELIVERY) Delivery delivery,
+    public long nextAttemptAt(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         int attempt = delivery.attempt();
         Duration delay = retryAfter(cause).orElseGet(() -> schedule.delayBefore(attempt + 1, ThreadLocalRandom.current()));
@@ -87,7 +85,7 @@ public class WebhookDelivery {
      * When (epoch millis) to try a host that already has its share of deliveries under way: shortly, and the attempt
      * does not count.
      */
-    public long busyHostRetryAt(@ExchangeProperty(DELIVERY) Delivery delivery) {
+    public long busyHostRetryAt(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery) {
         Duration pause = BUSY_HOST_PAUSE.plusMillis(ThreadLocalRandom.current().nextLong(BUSY_HOST_PAUSE.toMillis()));
         LOG.debug("Webhook host {} is at its limit of deliveries under way; attempt {} waits {} ms",
                 shortUrl(delivery.webhookUrl()), delivery.attempt(), pause.toMillis());
@@ -132,13 +130,13 @@ public class WebhookDelivery {
         }
     }
 
-    public void delivered(@ExchangeProperty(DELIVERY) Delivery delivery, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
+    public void delivered(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
         metrics.webhookDelivery("delivered");
         LOG.info("Result delivered to the webhook at {} (HTTP {})", shortUrl(delivery.webhookUrl()), status);
     }
 
     /** Why the delivery failed for good, in plain words, for the dead-letter queue (operations/DeadLetters replays it). */
-    public String deadLettered(@ExchangeProperty(DELIVERY) Delivery delivery,
+    public String deadLettered(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         metrics.webhookDelivery("dead_lettered");
         LOG.warn("Webhook delivery to {} failed for good after attempt {}, kept in the dead-letter queue: {}",

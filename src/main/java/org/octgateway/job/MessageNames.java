@@ -7,6 +7,10 @@ package org.octgateway.job;
  */
 public final class MessageNames {
 
+    /** Exchange property: the {@link Job} a worker holds (worker/WorkerRoutes), one typed value from taking to ending. */
+    public static final String JOB = "job";
+    /** Exchange property: the {@link Delivery} of the envelope being delivered (routes/delivery.yaml). */
+    public static final String DELIVERY = "delivery";
     /** Exchange property: the name of the API caller (never its key), set when the request is authenticated. */
     public static final String CALLER = "gatewayCaller";
     /** Exchange property: why a job failed for good, in plain words (its error envelope's "error", its record's). */

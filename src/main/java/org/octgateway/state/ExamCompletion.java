@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.octgateway.job.Delivery;
+import org.octgateway.job.MessageNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ public class ExamCompletion {
      * After an envelope's webhook outcome (delivered or dead-lettered): when that was the last image of its exam,
      * claims the exam and answers its completion to queue; otherwise null. One UPDATE.
      */
-    public ExamCompleted claimAfter(@ExchangeProperty(RequestStates.DELIVERY) Delivery delivery) {
+    public ExamCompleted claimAfter(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery) {
         int claimed = sql.update("UPDATE exam_requests SET completion = ?, claimed_at = ? WHERE exam_request_uuid ="
                 + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?) AND completion = ? AND remaining <= 0",
                 CLAIMED, System.currentTimeMillis(), delivery.requestUuid(), OPEN);

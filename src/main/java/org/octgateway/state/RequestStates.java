@@ -45,10 +45,6 @@ public class RequestStates {
     /** What {@link #start} tells the worker: run the job (otherwise the answer is the state the job ended in). */
     public static final String RUN = "run";
 
-    /** The exchange properties the pipeline holds its job and its delivery in (worker/WorkerRoutes, routes/delivery.yaml). */
-    static final String JOB = "job";
-    static final String DELIVERY = "delivery";
-
     /** Request header: how long (seconds) the request's jobs may wait in the queue before they expire unrun. */
     public static final String REQUEST_TTL_HEADER = "Request-TTL-Seconds";
     /** Exchange property: the accepted request's time to live in seconds. */
@@ -232,7 +228,7 @@ public class RequestStates {
      * before the state store, or purged) runs as before, and so does the redelivery of a job that already finished
      * (delivery is at least once; its record keeps its final state).
      */
-    public String start(@ExchangeProperty(JOB) Job job) {
+    public String start(@ExchangeProperty(MessageNames.JOB) Job job) {
         long now = System.currentTimeMillis();
         if (sql.update("UPDATE request_records SET state = ?, started_at = COALESCE(started_at, ?),"
                 + " inference_attempts = inference_attempts + 1 WHERE request_uuid = ? AND (state = ? OR state = ?)"
@@ -249,12 +245,12 @@ public class RequestStates {
     }
 
     /** The job completed: its result is written (when asked) and its envelope about to be announced. */
-    public void completed(@ExchangeProperty(JOB) Job job) {
+    public void completed(@ExchangeProperty(MessageNames.JOB) Job job) {
         finished(job.requestUuid(), COMPLETED, job.resultPath(), null);
     }
 
     /** The job failed for good, for {@code reason} (its error envelope's "error"). */
-    public void failed(@ExchangeProperty(JOB) Job job, @ExchangeProperty(MessageNames.FAILURE_REASON) String reason) {
+    public void failed(@ExchangeProperty(MessageNames.JOB) Job job, @ExchangeProperty(MessageNames.FAILURE_REASON) String reason) {
         finished(job.requestUuid(), ERROR, null, reason == null ? null : truncate(reason, 2000));
     }
 
@@ -270,7 +266,7 @@ public class RequestStates {
      * The webhook took the envelope (2xx) at this attempt. Whether its exam folder may be complete now (false when the
      * record is known to be of no folder: then there is no exam to look at, see ExamCompletion.claimAfter).
      */
-    public boolean delivered(@ExchangeProperty(DELIVERY) Delivery delivery) {
+    public boolean delivered(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery) {
         return webhookOutcome(delivery, DELIVERED);
     }
 
@@ -278,7 +274,7 @@ public class RequestStates {
      * The envelope failed for good and waits in the dead-letter queue (a replay that succeeds makes it delivered).
      * Whether its exam folder may be complete now, as {@link #delivered}.
      */
-    public boolean deadLettered(@ExchangeProperty(DELIVERY) Delivery delivery) {
+    public boolean deadLettered(@ExchangeProperty(MessageNames.DELIVERY) Delivery delivery) {
         return webhookOutcome(delivery, DEAD_LETTERED);
     }
 

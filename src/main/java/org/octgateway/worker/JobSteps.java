@@ -102,7 +102,7 @@ public class JobSteps {
     }
 
     /** The completed envelope, as JSON text: what is stored at result_path and announced. */
-    public String completedEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+    public String completedEnvelope(@ExchangeProperty(MessageNames.JOB) Job job,
             @ExchangeProperty(WorkerRoutes.RESULT) String result) throws JsonProcessingException {
         metrics.jobCompleted(job.endpoint(), ResultEnvelope.COMPLETED);
         LOG.info("Job completed");
@@ -115,7 +115,7 @@ public class JobSteps {
      * @param fetching the failure happened while the image was fetched from storage
      * @param writing  the failure happened while the result was written to the output bucket
      */
-    public String failureReason(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+    public String failureReason(@ExchangeProperty(MessageNames.JOB) Job job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
             @ExchangeProperty(WorkerRoutes.FETCHING) Boolean fetching,
             @ExchangeProperty(WorkerRoutes.WRITING) Boolean writing) {
@@ -138,13 +138,13 @@ public class JobSteps {
     }
 
     /** The envelope of a job that failed for good, naming the reason. */
-    public String errorEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+    public String errorEnvelope(@ExchangeProperty(MessageNames.JOB) Job job,
             @ExchangeProperty(MessageNames.FAILURE_REASON) String reason) throws JsonProcessingException {
         return json.writeValueAsString(ResultEnvelope.failed(job, reason, Instant.now()));
     }
 
     /** The envelope of a job that ended while queued ({@code verdict}: cancelled or expired): never sent to the model. */
-    public String skippedEnvelope(@ExchangeProperty(WorkerRoutes.JOB) Job job,
+    public String skippedEnvelope(@ExchangeProperty(MessageNames.JOB) Job job,
             @ExchangeProperty(WorkerRoutes.VERDICT) String verdict) throws JsonProcessingException {
         String reason = ResultEnvelope.CANCELLED.equals(verdict) ? "the request was cancelled before it started"
                 : "the request was still queued at its deadline (Request-TTL-Seconds or gateway.request.ttl-seconds)";
@@ -154,7 +154,7 @@ public class JobSteps {
     }
 
     /** The first delivery of the job's envelope, as the delivery queue carries it (delivery/WebhookDelivery). */
-    public String delivery(@ExchangeProperty(WorkerRoutes.JOB) Job job) {
+    public String delivery(@ExchangeProperty(MessageNames.JOB) Job job) {
         return Delivery.firstAttemptOf(job).json();
     }
 

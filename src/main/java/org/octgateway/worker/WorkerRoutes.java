@@ -18,12 +18,10 @@ import org.octgateway.storage.StorageHeaders;
  * image through the inference server (routes/inference.yaml), then store (when asked) and announce the result.
  * {@code gateway.inference.concurrency} + {@code gateway.worker.jobs-ahead} consumers; at most
  * {@code gateway.inference.concurrency} inference calls at once (InferenceSlots).
- * The job travels as one value, the exchange property {@value #JOB}; the body is the image, then the envelope.
+ * The job travels as one value, the exchange property {@value MessageNames#JOB}; the body is the image, then the envelope.
  */
 public class WorkerRoutes extends RouteBuilder {
 
-    /** Exchange property: the {@link org.octgateway.job.Job} being worked on. */
-    public static final String JOB = "job";
     /** Exchange property: the spool file holding the job's image while the worker holds the job (JobSpool). */
     public static final String IMAGE = "image";
     /** Exchange property: the content type of the job's image, as detected (routes/inference.yaml sends it). */
@@ -63,7 +61,7 @@ public class WorkerRoutes extends RouteBuilder {
                 .routeConfigurationId(WORKER_ERRORS)
                 // however the job ends (completed, failed, rolled back to the queue), its spool file goes
                 .onCompletion().bean("jobSpool", "delete").end()
-                .setProperty(JOB, method("jobSteps", "restore"))
+                .setProperty(MessageNames.JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
                 // the queued message's properties are read; dropped now, they are not copied by every later bean step
                 .removeHeaders("*")
@@ -161,19 +159,19 @@ public class WorkerRoutes extends RouteBuilder {
                 .to("jms:queue:{{gateway.queue.deliveries}}");
     }
 
-    /** A value of the job (exchange property {@value #JOB}), read by a plain method call, not by reflection. */
+    /** A value of the job (exchange property {@value MessageNames#JOB}), read by a plain method call, not by reflection. */
     private static Expression job(Function<Job, Object> value) {
         return new ExpressionAdapter() {
             @Override
             public Object evaluate(Exchange exchange) {
-                return value.apply(exchange.getProperty(JOB, Job.class));
+                return value.apply(exchange.getProperty(MessageNames.JOB, Job.class));
             }
         };
     }
 
-    /** Whether the job (exchange property {@value #JOB}) is so, by a plain method call. */
+    /** Whether the job (exchange property {@value MessageNames#JOB}) is so, by a plain method call. */
     private static Predicate jobIs(java.util.function.Predicate<Job> test) {
-        return exchange -> test.test(exchange.getProperty(JOB, Job.class));
+        return exchange -> test.test(exchange.getProperty(MessageNames.JOB, Job.class));
     }
 
     /** Now, on the clock the inference call is measured with (JobSteps.inferenceResult). */
