@@ -238,6 +238,21 @@ class RequestStateTest extends GatewayTestSupport {
     }
 
     @Test
+    void eachImageOfAFolderIsRecordedUnderTheRequestUuidAnsweredForIt() {
+        // the records are inserted in request_uuid order, not the listing's: each must still carry its own image
+        putImages("exam-pairs/", 12);
+        HttpResponse<String> answer = bucket(Map.of("Input-Location", "exam-pairs/", "Webhook-Url", webhookUrl("/hooks/pairs")));
+        assertEquals(200, answer.statusCode(), answer.body());
+        List<String> uuids = texts(json(answer.body()).path("request_uuid"));
+        List<String> filenames = texts(json(answer.body()).path("filename"));
+        assertEquals(12, uuids.size());
+        for (int i = 0; i < uuids.size(); i++) {
+            JsonNode record = record(uuids.get(i));
+            assertTrue(record.path("name").asText().endsWith(filenames.get(i)), record + " answered for " + filenames.get(i));
+        }
+    }
+
+    @Test
     void anExaminationIsReadInPages() {
         putImages("exam-pages/", 9);
         HttpResponse<String> answer = bucket(Map.of("Input-Location", "exam-pages/", "Webhook-Url", webhookUrl("/hooks/pages"),

