@@ -385,6 +385,8 @@ public class Bench {
                 "-Dgateway.data-dir=" + dataDir,
                 "-Dgateway.local.root=" + buckets,
                 "-Dgateway.demo.enabled=true",
+                // processorLastMs reads a processor's MBean: registered only at the Default level
+                "-Dcamel.main.jmxManagementMBeansLevel=Default",
                 // its folders are in buckets of their own (bench-*), which a request may name only when allowed
                 "-Dgateway.gcs.allowed-buckets=*",
                 // the benchmark queues 10,000-image folders again and again as one (anonymous) caller: lift the

@@ -84,6 +84,22 @@ class WebhookDeliveryTest extends GatewayTestSupport {
     }
 
     @Test
+    void aCookieTheWebhookSetsIsNotSentBackOnTheNextAttempt() {
+        String hook = "/hooks/sets-a-cookie";
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs(STARTED)
+                .willSetStateTo("cookie set").willReturn(serverError().withHeader("Set-Cookie", "session=caller-a; Path=/")));
+        webhooks().stubFor(post(urlPathEqualTo(hook)).inScenario(hook).whenScenarioStateIs("cookie set").willReturn(ok()));
+
+        upload(hook);
+
+        await().atMost(DELIVERY_TIMEOUT).until(() -> deliveriesTo(hook).size() == 2);
+        List<ServeEvent> deliveries = deliveriesTo(hook);
+        assertEquals(500, deliveries.get(0).getResponse().getStatus());
+        assertFalse(deliveries.get(1).getRequest().containsHeader("Cookie"),
+                "the retry carried the cookie of the failed attempt: " + deliveries.get(1).getRequest().getHeader("Cookie"));
+    }
+
+    @Test
     void webhookFailingEveryTimeIsTriedMaxAttemptsThenDeadLettered() throws Exception {
         String hook = "/hooks/always-down?token=caller-secret-123";
         webhooks().stubFor(post(urlPathEqualTo("/hooks/always-down")).willReturn(serverError()));

@@ -74,6 +74,12 @@ public class QueueConfiguration implements CamelConfiguration {
         return factory;
     }
 
+    /** The job and delivery consumers' first step: their JMS message as a plain Camel message (see the class). */
+    @BindToRegistry
+    public JmsMessageRead jmsMessageRead() {
+        return new JmsMessageRead();
+    }
+
     @BindToRegistry(lazy = true)
     public JmsComponent jms(CachingConnectionFactory jmsConnectionFactory) {
         return JmsComponent.jmsComponent(jmsConnectionFactory);

@@ -61,6 +61,8 @@ public class WorkerRoutes extends RouteBuilder {
                 .routeConfigurationId(WORKER_ERRORS)
                 // however the job ends (completed, failed, rolled back to the queue), its spool file goes
                 .onCompletion().bean("jobSpool", "delete").end()
+                // the JMS message's body and properties, read into a plain Camel message (queue/JmsMessageRead)
+                .process("jmsMessageRead")
                 .setProperty(MessageNames.JOB, method("jobSteps", "restore"))
                 .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
                 // the queued message's properties are read; dropped now, they are not copied by every later bean step
