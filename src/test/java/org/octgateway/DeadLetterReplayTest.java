@@ -1,5 +1,6 @@
 package org.octgateway;
 
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,11 +18,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * An operator's dead-letter story: a webhook that answers 500 to every attempt gets its result
  * dead-lettered (visible in gateway_dead_letters and the webhook-backlog check); once the webhook is
- * fixed, the JMX operation replayDeadLetters, called through Jolokia as hawtio would, delivers it.
+ * fixed, the JMX operation replayDeadLetters, called through Jolokia as hawtio would, delivers it, and the request's
+ * record goes from dead_lettered to delivered (an upload's outcome is one UPDATE, without the exam folder's countdown).
  */
 class DeadLetterReplayTest extends GatewayTestSupport {
 
@@ -39,7 +42,7 @@ class DeadLetterReplayTest extends GatewayTestSupport {
     }
 
     @Test
-    void deadLetteredResultIsDeliveredAfterReplayThroughJolokia() {
+    void deadLetteredResultIsDeliveredAfterReplayThroughJolokiaAndItsRecordBecomesDelivered() {
         webhooks().stubFor(post(urlPathEqualTo(HOOK)).willReturn(serverError()));
         String uuid = accepted(uploadImage("scan.png", "image/png", TestImages.png(5), Map.of("Webhook-Url", webhookUrl(HOOK))));
 
@@ -52,6 +55,9 @@ class DeadLetterReplayTest extends GatewayTestSupport {
         assertEquals("UP", json(getManagement("/observe/health").body()).path("status").asText(), "dead letters never make it DOWN");
         assertEquals(200, getManagement("/observe/health/ready").statusCode());
         assertEquals(1.0, metricValue("gateway_webhook_deliveries_total{outcome=\"dead_lettered\"}").orElse(0.0));
+        JsonNode deadLettered = await("record dead-lettered").atMost(DELIVERY_TIMEOUT)
+                .until(() -> record(uuid), r -> "dead_lettered".equals(r.path("webhook_state").asText()));
+        assertEquals(2, deadLettered.path("webhook_attempts").asInt(), deadLettered.toString());
         JsonNode count = jolokia("{\"type\":\"read\",\"mbean\":\"" + DEAD_LETTERS_MBEAN + "\",\"attribute\":\"Count\"}");
         assertEquals(1, count.path("value").asInt(), count.toString());
 
@@ -74,6 +80,16 @@ class DeadLetterReplayTest extends GatewayTestSupport {
                 .until(() -> metricValue("gateway_dead_letters").orElse(-1.0) == 0.0);
         assertEquals("UP", healthCheck("webhook-backlog").path("status").asText());
         assertEquals(3, webhookCalls(HOOK).size(), "two failed attempts, then the replayed delivery");
+        JsonNode record = await("record delivered").atMost(DELIVERY_TIMEOUT)
+                .until(() -> record(uuid), r -> "delivered".equals(r.path("webhook_state").asText()));
+        assertEquals(1, record.path("webhook_attempts").asInt(), "the replay's first attempt: " + record);
+        assertFalse(record.path("delivered_at").isNull(), record.toString());
+    }
+
+    private JsonNode record(String uuid) {
+        HttpResponse<String> answer = get("/requests/" + uuid);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return json(answer.body());
     }
 
     private List<ServeEvent> deliveries() {

@@ -14,23 +14,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param requestUuid   the job's request_uuid: the webhook-id, the same on every attempt
  * @param examinationId the client's examination id, may be null (for log lines)
  * @param attempt       1 for the first attempt
+ * @param noFolder      true when the job is known to be of no exam folder (an upload): its webhook outcome then needs
+ *                      no exam countdown, which spares the state store a transaction of two UPDATEs per upload; false
+ *                      (the safe answer, also when absent: queued by an earlier version) when it may be of one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Delivery(String webhookUrl, String requestUuid, String examinationId, int attempt) {
+public record Delivery(String webhookUrl, String requestUuid, String examinationId, int attempt, boolean noFolder) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A delivery that may be of an exam folder (a bucket job, an exam's own envelope, a legacy message). */
+    public Delivery(String webhookUrl, String requestUuid, String examinationId, int attempt) {
+        this(webhookUrl, requestUuid, examinationId, attempt, false);
+    }
+
     public static Delivery firstAttemptOf(Job job) {
-        return new Delivery(job.webhookUrl(), job.requestUuid(), job.examinationId(), 1);
+        // only a bucket job can be one of a folder's images
+        return new Delivery(job.webhookUrl(), job.requestUuid(), job.examinationId(), 1, job.isUpload());
     }
 
     public Delivery nextAttempt() {
-        return new Delivery(webhookUrl, requestUuid, examinationId, attempt + 1);
+        return new Delivery(webhookUrl, requestUuid, examinationId, attempt + 1, noFolder);
     }
 
     /** The same delivery from its first attempt again (a replayed dead letter). */
     public Delivery firstAttempt() {
-        return new Delivery(webhookUrl, requestUuid, examinationId, 1);
+        return new Delivery(webhookUrl, requestUuid, examinationId, 1, noFolder);
     }
 
     public String json() {

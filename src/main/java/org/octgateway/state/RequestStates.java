@@ -58,6 +58,9 @@ public class RequestStates {
     private static final int MAX_PAGE = 1000;
     private static final int DEFAULT_PAGE = 100;
     private static final Logger LOG = LoggerFactory.getLogger(RequestStates.class);
+    /** A webhook outcome's UPDATE, up to the condition on the state it replaces. */
+    private static final String SET_WEBHOOK_OUTCOME = "UPDATE request_records SET webhook_state = ?, webhook_attempts = ?,"
+            + " delivered_at = ? WHERE request_uuid = ? AND ";
 
     private final Sql sql;
     private final long defaultTtlSeconds;
@@ -305,22 +308,29 @@ public class RequestStates {
      * The envelope's first outcome (from {@code pending}) also counts down its exam's images still awaiting one, in the
      * same transaction: the exam is complete when that count reaches 0 (ExamCompletion), judged on one row, not on
      * all its images. A repeated outcome (redelivery) counts nothing; a replayed dead letter becomes delivered.
+     * A delivery known to be of no folder (an upload: the common case) has no countdown to keep: its outcome is one
+     * UPDATE in auto-commit, sparing the transaction's second UPDATE (which only learnt that there is no exam).
      */
     private boolean webhookOutcome(Delivery delivery, String outcome) {
         long now = System.currentTimeMillis();
         Long deliveredAt = DELIVERED.equals(outcome) ? now : null;
-        // the first outcome of a record of no folder (an upload: the common case) is the one answer known to be false,
-        // which spares each such delivery the exam completion's UPDATE
+        // the states this outcome may replace: the first outcome's pending, and for delivered a replayed dead letter
+        String replaced = DELIVERED.equals(outcome) ? DEAD_LETTERED : PENDING;
+        if (delivery.noFolder()) {
+            sql.update(SET_WEBHOOK_OUTCOME + "(webhook_state = ? OR webhook_state = ?)", outcome, delivery.attempt(),
+                    deliveredAt, delivery.requestUuid(), PENDING, replaced);
+            return false;
+        }
+        // the first outcome of a record of no folder is the one answer known to be false, which spares each such
+        // delivery the exam completion's UPDATE
         boolean[] ofNoFolder = {false};
         sql.inTransaction(transaction -> {
-            if (transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
-                    + " WHERE request_uuid = ? AND webhook_state = ?", outcome, delivery.attempt(), deliveredAt,
+            if (transaction.update(SET_WEBHOOK_OUTCOME + "webhook_state = ?", outcome, delivery.attempt(), deliveredAt,
                     delivery.requestUuid(), PENDING) == 1) {
                 ofNoFolder[0] = transaction.update("UPDATE exam_requests SET remaining = remaining - 1 WHERE exam_request_uuid ="
                         + " (SELECT exam_request_uuid FROM request_records WHERE request_uuid = ?)", delivery.requestUuid()) == 0;
             } else if (DELIVERED.equals(outcome)) {
-                transaction.update("UPDATE request_records SET webhook_state = ?, webhook_attempts = ?, delivered_at = ?"
-                        + " WHERE request_uuid = ? AND webhook_state = ?", DELIVERED, delivery.attempt(), now,
+                transaction.update(SET_WEBHOOK_OUTCOME + "webhook_state = ?", DELIVERED, delivery.attempt(), now,
                         delivery.requestUuid(), DEAD_LETTERED);
             }
         });

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,14 +25,25 @@ class DeliveryTest {
         assertEquals("uuid-1", queued.path("requestUuid").asText());
         assertEquals("exam-9", queued.path("examinationId").asText());
         assertEquals(1, queued.path("attempt").asInt());
-        assertEquals(4, queued.size(), queued.toString());
+        assertTrue(queued.path("noFolder").asBoolean(), "an upload is of no exam folder");
+        assertEquals(5, queued.size(), queued.toString());
     }
 
     @Test
     void theNextAttemptCountsOnAndAReplayStartsAgainAtOne() {
         Delivery third = Delivery.firstAttemptOf(JOB).nextAttempt().nextAttempt();
         assertEquals(3, third.attempt());
-        assertEquals(new Delivery(JOB.webhookUrl(), "uuid-1", "exam-9", 1), third.firstAttempt());
+        assertEquals(new Delivery(JOB.webhookUrl(), "uuid-1", "exam-9", 1, true), third.firstAttempt());
+    }
+
+    @Test
+    void onlyAnUploadIsKnownToBeOfNoFolderAndADeliveryQueuedWithoutTheFieldMayBeOfOne() {
+        Job bucketJob = new Job("uuid-3", "bucket", "s3", "in", "exam/a.png", "a.png", "exam-9", JOB.webhookUrl(), "{}", null,
+                null, 0L, "ris");
+        assertFalse(Delivery.firstAttemptOf(bucketJob).noFolder(), "a bucket job may be one of a folder's images");
+        assertTrue(Delivery.firstAttemptOf(JOB).nextAttempt().noFolder());
+        assertFalse(Delivery.fromJson("{\"webhookUrl\":\"https://hooks.example/x\",\"requestUuid\":\"uuid-2\",\"attempt\":2}")
+                .noFolder(), "queued by an earlier version: its exam countdown is looked up");
     }
 
     @Test
