@@ -32,6 +32,18 @@ public final class EscapedPatternConverter extends NestedPatternConverter {
         return nested == null ? null : new EscapedPatternConverter(nested);
     }
 
+    /** A line break, a tab or any other character {@link #escape} escapes. */
+    @Override
+    boolean rewrites(StringBuilder printed, int start) {
+        for (int i = start; i < printed.length(); i++) {
+            char c = printed.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\t' || needsEscape(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     void rewrite(String printed, StringBuilder out) {
         // A printed stack trace ends with a line break: the layout's own %n ends the line instead.

@@ -42,10 +42,17 @@ abstract class NestedPatternConverter extends LogEventPatternConverter {
         for (PatternFormatter formatter : formatters) {
             formatter.format(event, toAppendTo);
         }
+        // Most lines have nothing to rewrite: judged in place, they are not copied out and back (every line, 2 levels).
+        if (!rewrites(toAppendTo, start)) {
+            return;
+        }
         String printed = toAppendTo.substring(start);
         toAppendTo.setLength(start);
         rewrite(printed, toAppendTo);
     }
+
+    /** Whether {@link #rewrite} would change what the nested pattern printed: {@code printed} from {@code start} on. */
+    abstract boolean rewrites(StringBuilder printed, int start);
 
     /** Appends to {@code out} what the nested pattern {@code printed}, rewritten. */
     abstract void rewrite(String printed, StringBuilder out);

@@ -1,5 +1,6 @@
 package org.octgateway.worker;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.apache.camel.Exchange;
@@ -9,9 +10,15 @@ import org.apache.camel.Predicate;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.ExpressionAdapter;
+import org.octgateway.job.BeanSteps;
 import org.octgateway.job.Job;
 import org.octgateway.job.MessageNames;
+import org.octgateway.queue.CallerBacklog;
+import org.octgateway.state.RequestStates;
 import org.octgateway.storage.StorageHeaders;
+
+import static org.octgateway.job.BeanSteps.run;
+import static org.octgateway.job.BeanSteps.value;
 
 /**
  * The core pipeline, one job at a time per consumer: take a job from the durable queue, run the
@@ -60,11 +67,17 @@ public class WorkerRoutes extends RouteBuilder {
                 .routeId("job-worker")
                 .routeConfigurationId(WORKER_ERRORS)
                 // however the job ends (completed, failed, rolled back to the queue), its spool file goes
-                .onCompletion().bean("jobSpool", "delete").end()
+                .onCompletion()
+                    .process(run("jobSpool", JobSpool.class, (spool, exchange) -> spool.delete(exchange.getProperty(IMAGE))))
+                .end()
                 // the JMS message's body and properties, read into a plain Camel message (queue/JmsMessageRead)
                 .process("jmsMessageRead")
-                .setProperty(MessageNames.JOB, method("jobSteps", "restore"))
-                .bean("callerBacklog", "taken") // the job no longer waits: its caller's backlog shrinks
+                .setProperty(MessageNames.JOB, value("jobSteps", JobSteps.class,
+                        (steps, exchange) -> steps.restore(exchange.getMessage().getHeader(MessageNames.JOB_PROPERTY, String.class))))
+                // the job no longer waits: its caller's backlog shrinks
+                .process(run("callerBacklog", CallerBacklog.class, (backlog, exchange) -> backlog.taken(
+                        exchange.getMessage().getHeader("JMSRedelivered", Boolean.class),
+                        exchange.getMessage().getHeader(MessageNames.CALLER_PROPERTY, String.class))))
                 // the queued message's properties are read; dropped now, they are not copied by every later bean step
                 .removeHeaders("*")
                 // an upload's image is ready before its turn comes
@@ -72,11 +85,12 @@ public class WorkerRoutes extends RouteBuilder {
                     .to("direct:hold-image")
                 .end()
                 // the job's turn at the inference server: it waits here (still 'queued', still cancellable) for a slot
-                .bean("inferenceSlots", "take")
+                .process(run("inferenceSlots", InferenceSlots.class, InferenceSlots::take))
                 // its record says running now; a job cancelled or expired while queued is announced so, unrun
-                .setProperty(VERDICT, method("requestStates", "start"))
+                .setProperty(VERDICT, value("requestStates", RequestStates.class, (states, exchange) -> states.start(jobOf(exchange))))
                 .filter(simple("${exchangeProperty." + VERDICT + "} != 'run'"))
-                    .setBody(method("jobSteps", "skippedEnvelope"))
+                    .setBody(value("jobSteps", JobSteps.class,
+                            (steps, exchange) -> steps.skippedEnvelope(jobOf(exchange), exchange.getProperty(VERDICT, String.class))))
                     .to("direct:announce-result")
                     .stop()
                 .end()
@@ -98,16 +112,21 @@ public class WorkerRoutes extends RouteBuilder {
                 // the request, its headers and its retry policy: routes/inference.yaml. A job that fails for good
                 // there has been announced as an error and ends.
                 .to("direct:call-inference")
-                .bean("inferenceSlots", "release")
-                .setProperty(RESULT, method("jobSteps", "inferenceResult"))
-                .setBody(method("jobSteps", "completedEnvelope"))
+                .process(run("inferenceSlots", InferenceSlots.class,
+                        (inferenceSlots, exchange) -> inferenceSlots.release(exchange.getProperty(InferenceSlots.SLOT, AtomicBoolean.class))))
+                .setProperty(RESULT, value("jobSteps", JobSteps.class, (steps, exchange) -> steps.inferenceResult(
+                        exchange.getMessage().getBody(String.class), exchange.getProperty(INFERENCE_STARTED, Long.class))))
+                .setBody(value("jobSteps", JobSteps.class,
+                        (steps, exchange) -> steps.completedEnvelope(jobOf(exchange), exchange.getProperty(RESULT, String.class))))
                 .to("direct:publish-result");
 
         // The image waits while the job is held (retries included): on disk, or as the bytes its message held anyway.
         from("direct:hold-image").routeId("hold-image")
                 .routeConfigurationId(PROPAGATE_ERRORS)
-                .setProperty(IMAGE, method("jobSpool", "spool"))
-                .setProperty(IMAGE_CONTENT_TYPE, method("jobSteps", "imageContentType"));
+                .setProperty(IMAGE, value("jobSpool", JobSpool.class,
+                        (spool, exchange) -> spool.spool(exchange.getMessage().getBody(), exchange.getContext().getTypeConverter())))
+                .setProperty(IMAGE_CONTENT_TYPE, value("jobSteps", JobSteps.class,
+                        (steps, exchange) -> steps.imageContentType(exchange.getProperty(IMAGE))));
 
         // The job's provider (routes/storage-*.yaml) answers the image bytes for the job's bucket and object name.
         from("direct:fetch-image").routeId("fetch-image")
@@ -123,7 +142,7 @@ public class WorkerRoutes extends RouteBuilder {
         from("direct:publish-result").routeId("publish-result")
                 .routeConfigurationId(PROPAGATE_ERRORS)
                 .to("direct:store-result")
-                .bean("requestStates", "completed")
+                .process(run("requestStates", RequestStates.class, (states, exchange) -> states.completed(jobOf(exchange))))
                 .to("direct:announce-result");
 
         // Only when the caller asked for it: the provider's write route (routes/storage-*.yaml) stores the
@@ -157,23 +176,23 @@ public class WorkerRoutes extends RouteBuilder {
         from("direct:announce-result").routeId("announce-result")
                 .routeConfigurationId(PROPAGATE_ERRORS)
                 .removeHeaders("*")
-                .setHeader(MessageNames.DELIVERY_PROPERTY, method("jobSteps", "delivery"))
+                .setHeader(MessageNames.DELIVERY_PROPERTY, value("jobSteps", JobSteps.class, (steps, exchange) -> steps.delivery(jobOf(exchange))))
                 .to("jms:queue:{{gateway.queue.deliveries}}");
     }
 
     /** A value of the job (exchange property {@value MessageNames#JOB}), read by a plain method call, not by reflection. */
     private static Expression job(Function<Job, Object> value) {
-        return new ExpressionAdapter() {
-            @Override
-            public Object evaluate(Exchange exchange) {
-                return value.apply(exchange.getProperty(MessageNames.JOB, Job.class));
-            }
-        };
+        return BeanSteps.ofProperty(MessageNames.JOB, Job.class, value);
+    }
+
+    /** The job (exchange property {@value MessageNames#JOB}). */
+    private static Job jobOf(Exchange exchange) {
+        return exchange.getProperty(MessageNames.JOB, Job.class);
     }
 
     /** Whether the job (exchange property {@value MessageNames#JOB}) is so, by a plain method call. */
     private static Predicate jobIs(java.util.function.Predicate<Job> test) {
-        return exchange -> test.test(exchange.getProperty(MessageNames.JOB, Job.class));
+        return exchange -> test.test(jobOf(exchange));
     }
 
     /** Now, on the clock the inference call is measured with (JobSteps.inferenceResult). */
