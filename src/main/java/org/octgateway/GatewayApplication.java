@@ -23,7 +23,16 @@ public final class GatewayApplication {
         main.setPropertyPlaceholderLocations(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         configure(main.configure());
-        main.run(args);
+        try {
+            main.run(args);
+        } catch (Throwable refused) {
+            // The embedded broker and the state store begin starting on threads of their own before Camel builds the
+            // routes (EmbeddedBroker, StateStoreStart: what overlaps saves ~1 s of a cold start). A start refused while
+            // building them (a route that cannot be created) stops no service, and the broker's threads would keep the
+            // process alive: end it, reporting the failure as an uncaught exception would.
+            Thread.currentThread().getThreadGroup().uncaughtException(Thread.currentThread(), refused);
+            System.exit(1);
+        }
     }
 
     /** What every start of the gateway adds to camel-main (the tests' camel-main too). */
