@@ -1,5 +1,6 @@
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -45,8 +46,10 @@ public class SideBySide {
     static int uploads = 2000;
     static int concurrency = 16;
     static int warmPings = 1000;
-    // long enough for the JIT to settle: with 480 the compiler threads still took 1-2 ms of CPU per upload
+    // uploads per warm-up batch; batches go on until the JIT has settled (see warmUp)
     static int warmUploads = 2000;
+    static double jitSettledMs = 0.75;
+    static int maxWarmUploads = 40000;
     static int modelMs = 50;
     static int modelSlots = 16;
     static int[] folders = {1000, 10000};
@@ -117,7 +120,7 @@ public class SideBySide {
             r.put("cold_start_s", fmt(seed.coldStartSeconds, 2));
             idleRss(seed, r);
             sink.reset();
-            warmUp(seed);
+            r.put("warm_uploads", String.valueOf(warmUp(seed)));
             runRows(seed, r, true);
             model.set(modelMs, modelSlots);
             uploadRow(seed, r, "slow");
@@ -138,7 +141,7 @@ public class SideBySide {
             r.put("cold_start_s", fmt(gateway.coldStartSeconds, 2));
             idleRss(gateway, r);
             sink.reset();
-            warmUp(gateway);
+            r.put("warm_uploads", String.valueOf(warmUp(gateway)));
             runRows(gateway, r, false);
             r.put("peak_rss_mb", fmt(gateway.peakRssMb(), 0));
             r.put("rss_after_load_mb", fmt(gateway.rssMb(), 0));
@@ -148,7 +151,7 @@ public class SideBySide {
         // the same inference concurrency as the bench's model: 16 slots of 50 ms; then the folders
         Child gateway16 = startGateway("gateway-16", Map.of("GATEWAY_INFERENCE_CONCURRENCY", String.valueOf(modelSlots)));
         try {
-            warmUp(gateway16);
+            r.put("warm_uploads_16", String.valueOf(warmUp(gateway16)));
             model.set(modelMs, modelSlots);
             uploadRow(gateway16, r, "slow");
             model.set(0, 0);
@@ -186,11 +189,29 @@ public class SideBySide {
         r.put("idle_rss_mb", fmt(child.rssMb(), 0));
     }
 
-    static void warmUp(Child child) throws Exception {
+    /**
+     * Pings, then batches of uploads, each waited for to its last webhook, until a batch cost the JIT compiler threads
+     * less than {@code jitSettledMs} of CPU per upload (at most {@code maxWarmUploads} in all). A JVM's first minutes
+     * are its JIT compiling: after 2,000 uploads the gateway's compiler threads still took 3.4-4.2 ms of CPU per job,
+     * 40 % of its CPU (after 10,000: 1.3 ms; after 30,000: 0.5 ms), so a fixed short warm-up measured the gateway's
+     * start, not the service it is after its first minutes. Python has no JIT: the seed's first batch is its warm-up.
+     * Returns the uploads sent; the report prints them.
+     */
+    static int warmUp(Child child) throws Exception {
         hey(child, "warm-up ping", warmPings, "GET", "/ping", false);
-        int before = sink.distinct();
-        hey(child, "warm-up uploads", warmUploads, "POST", "/invocations", true);
-        sink.awaitDistinct(before + sent(warmUploads), Duration.ofSeconds(120));
+        int sentInAll = 0;
+        double jitPerUpload;
+        do {
+            int before = sink.distinct();
+            double jit = child.jitCpuSeconds();
+            hey(child, "warm-up uploads", warmUploads, "POST", "/invocations", true);
+            sink.awaitDistinct(before + sent(warmUploads), Duration.ofSeconds(120));
+            sentInAll += sent(warmUploads);
+            jitPerUpload = (child.jitCpuSeconds() - jit) * 1000 / sent(warmUploads);
+            log(String.format("%s warm-up: %,d uploads so far, the JIT took %.2f ms of CPU per upload in this batch",
+                    child.name, sentInAll, jitPerUpload));
+        } while (jitPerUpload >= jitSettledMs && sentInAll < maxWarmUploads);
+        return sentInAll;
     }
 
     static void runRows(Child child, Map<String, String> r, boolean seed) throws Exception {
@@ -207,12 +228,16 @@ public class SideBySide {
         int before = sink.distinct();
         long start = System.currentTimeMillis();
         double cpu = child.cpuSeconds();
+        double jit = child.jitCpuSeconds();
+        double gc = child.gcCpuSeconds();
         Hey upload = hey(child, "uploads, model " + row, uploads, "POST", "/invocations", true);
         r.put(row + "_accept_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
         int expected = before + sent(uploads);
         boolean all = sink.awaitDistinct(expected, Duration.ofSeconds(300));
         double seconds = (sink.lastMillis() - start) / 1000.0;
         r.put(row + "_job_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
+        r.put(row + "_job_jit_ms", fmt((child.jitCpuSeconds() - jit) * 1000 / sent(uploads), 2));
+        r.put(row + "_job_gc_ms", fmt((child.gcCpuSeconds() - gc) * 1000 / sent(uploads), 2));
         r.put(row + "_accept_rps", fmt(upload.rps, 0));
         r.put(row + "_accept_p50_ms", fmt(upload.p50 * 1000, 1));
         r.put(row + "_e2e_jobs_s", all ? fmt(sent(uploads) / seconds, 0) : "incomplete");
@@ -371,15 +396,55 @@ public class SideBySide {
         double cpuSeconds() {
             long ticks = 0;
             for (long pid : pids()) {
-                try {
-                    String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-                } catch (IOException | RuntimeException gone) {
+                ticks += cpuTicks(Paths.get("/proc/" + pid + "/stat"));
+            }
+            return ticks / 100.0; // USER_HZ
+        }
+
+        /**
+         * CPU time used so far by the threads whose name starts with one of {@code prefixes}, seconds (0 for the seed:
+         * Python has no such threads). HotSpot's JIT compiler threads are "C1 CompilerThre…"/"C2 CompilerThre…", its
+         * G1 threads "GC Thread#N", "G1 …". A compiler thread that exited meanwhile takes its time along (HotSpot
+         * starts and stops them with the compile queue), so this is a lower bound.
+         */
+        double threadCpuSeconds(String... prefixes) {
+            long ticks = 0;
+            for (long pid : pids()) {
+                try (var tasks = Files.list(Paths.get("/proc/" + pid + "/task"))) {
+                    for (Path task : tasks.toList()) {
+                        try {
+                            String comm = Files.readString(task.resolve("comm")).strip();
+                            if (Arrays.stream(prefixes).anyMatch(comm::startsWith)) {
+                                ticks += cpuTicks(task.resolve("stat"));
+                            }
+                        } catch (IOException gone) {
+                            // the thread ended meanwhile
+                        }
+                    }
+                } catch (IOException | UncheckedIOException gone) {
                     // exited meanwhile
                 }
             }
-            return ticks / 100.0; // USER_HZ
+            return ticks / 100.0;
+        }
+
+        double jitCpuSeconds() {
+            return threadCpuSeconds("C1 CompilerThre", "C2 CompilerThre");
+        }
+
+        double gcCpuSeconds() {
+            return threadCpuSeconds("GC Thread", "G1 ");
+        }
+
+        /** utime + stime of a /proc stat file, in ticks; 0 when the process or thread is gone. */
+        static long cpuTicks(Path stat) {
+            try {
+                String text = Files.readString(stat);
+                String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (IOException | RuntimeException gone) {
+                return 0;
+            }
         }
 
         double rssMb() {
@@ -582,8 +647,11 @@ public class SideBySide {
                 .append(jar).append(gatewayJvmOpts.isEmpty() ? " with plain `java -jar`" : " with " + gatewayJvmOpts)
                 .append(", embedded broker, default settings except the peers' URLs and the loopback webhook subnet\n");
         b.append(String.format("- load: hey, %d uploads of the 18.6 KB sample / %d pings, %d connections, after %d pings and"
-                + " %d uploads of warm-up; model stub: instant, or %d ms with %d slots (capacity %d/s)%n%n",
-                sent(uploads), sent(pings), concurrency, warmPings, warmUploads, modelMs, modelSlots, modelSlots * 1000 / modelMs));
+                + " batches of %d uploads of warm-up until the JIT took < %.2f ms of CPU per upload (at most %,d): seed %s,"
+                + " gateway %s, gateway-16 %s uploads; model stub: instant, or %d ms with %d slots (capacity %d/s)%n%n",
+                sent(uploads), sent(pings), concurrency, warmPings, warmUploads, jitSettledMs, maxWarmUploads,
+                s.get("warm_uploads"), g.get("warm_uploads"), g.get("warm_uploads_16"), modelMs, modelSlots,
+                modelSlots * 1000 / modelMs));
         b.append("| measure | seed design | gateway | gateway/seed |\n|---|---:|---:|---:|\n");
         row(b, "`GET /ping` req/s", s.get("ping_rps"), g.get("ping_rps"), true);
         row(b, "`GET /ping` p99 ms (target < 5)", s.get("ping_p99_ms"), g.get("ping_p99_ms"), false);
@@ -603,6 +671,9 @@ public class SideBySide {
         row(b, "CPU ms per upload while hey sends them, inference instant", s.get("instant_accept_cpu_ms"), g.get("instant_accept_cpu_ms"), false);
         row(b, "CPU ms per job, upload to webhook, inference instant", s.get("instant_job_cpu_ms"), g.get("instant_job_cpu_ms"), false);
         row(b, "CPU ms per job, upload to webhook, inference 50 ms × 16", s.get("slow_job_cpu_ms"), g.get("slow_job_cpu_ms"), false);
+        // the two rows above, split: how much of the gateway's CPU was its JIT still compiling, and its GC
+        row(b, "... of which the JIT compiler threads, instant / 50 ms × 16", "", g.get("instant_job_jit_ms") + " / " + g.get("slow_job_jit_ms"), false);
+        row(b, "... of which the GC threads, instant / 50 ms × 16", "", g.get("instant_job_gc_ms") + " / " + g.get("slow_job_gc_ms"), false);
         b.append("| **Start and memory** | | | |\n");
         row(b, "cold start to first `/ping` 200, s (target ≤ 3)", s.get("cold_start_s"), g.get("cold_start_s"), false);
         row(b, "idle RSS MB, 2 s after start (target ≤ 300)", s.get("idle_rss_mb"), g.get("idle_rss_mb"), false);
@@ -674,6 +745,8 @@ public class SideBySide {
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--warm-pings" -> warmPings = Integer.parseInt(args[++i]);
                 case "--warm-uploads" -> warmUploads = Integer.parseInt(args[++i]);
+                case "--jit-settled-ms" -> jitSettledMs = Double.parseDouble(args[++i]);
+                case "--max-warm-uploads" -> maxWarmUploads = Integer.parseInt(args[++i]);
                 case "--model-ms" -> modelMs = Integer.parseInt(args[++i]);
                 case "--model-slots" -> modelSlots = Integer.parseInt(args[++i]);
                 case "--folders" -> folders = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
