@@ -1,6 +1,5 @@
 package org.octgateway;
 
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 
 import javax.net.ssl.TrustManager;
@@ -20,7 +19,7 @@ import org.apache.camel.main.MainListenerSupport;
 public final class GatewayApplication {
 
     /** The JVM's default trust anchors, read once at startup (see {@link #preloadTrustStore}); held so they stay cached. */
-    private static volatile TrustManager[] trustManagers;
+    private static volatile BackgroundStart<TrustManager[]> trustManagers;
 
     private GatewayApplication() {
     }
@@ -52,17 +51,12 @@ public final class GatewayApplication {
      * them (a weak reference), so the main thread then finds them read (or waits for this read to end).
      */
     private static void preloadTrustStore() {
-        Thread thread = new Thread(() -> {
-            try {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init((KeyStore) null);
-                trustManagers = factory.getTrustManagers();
-            } catch (GeneralSecurityException | RuntimeException unreadable) {
-                // the HTTP components read it themselves, and report what is wrong with it
-            }
-        }, "trust-store-preload");
-        thread.setDaemon(true);
-        thread.start();
+        // a store that cannot be read: the HTTP components read it again themselves, and report what is wrong with it
+        trustManagers = BackgroundStart.begin("trust-store-preload", () -> {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return factory.getTrustManagers();
+        });
     }
 
     /** What every start of the gateway adds to camel-main (the tests' camel-main too). */

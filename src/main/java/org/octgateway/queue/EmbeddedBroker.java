@@ -1,14 +1,13 @@
 package org.octgateway.queue;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.support.service.ServiceSupport;
+import org.octgateway.BackgroundStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,7 @@ public class EmbeddedBroker extends ServiceSupport {
     private final int journalBufferMicros;
     private final long maxMemoryBytes;
     private volatile EmbeddedActiveMQ server;
-    private volatile CompletableFuture<Void> starting;
+    private volatile BackgroundStart<Void> starting;
 
     /**
      * @param journalBufferMicros how long the journal gathers commits before one sync covers them (µs)
@@ -56,19 +55,10 @@ public class EmbeddedBroker extends ServiceSupport {
     /** Begins the start on a thread of its own; {@link #doStart} waits for it. */
     @Override
     protected void doInit() {
-        CompletableFuture<Void> start = new CompletableFuture<>();
-        starting = start;
-        Thread thread = new Thread(() -> {
-            try {
-                startServer();
-                start.complete(null);
-            } catch (Throwable failure) {
-                start.completeExceptionally(failure);
-            }
-        }, "embedded-broker-start");
-        // the broker's own threads keep the process alive once it runs; this one never should on its own
-        thread.setDaemon(true);
-        thread.start();
+        starting = BackgroundStart.begin("embedded-broker-start", () -> {
+            startServer();
+            return null;
+        });
     }
 
     @Override
@@ -76,11 +66,7 @@ public class EmbeddedBroker extends ServiceSupport {
         if (starting == null) {
             doInit(); // started again after a stop
         }
-        try {
-            starting.join();
-        } catch (CompletionException failed) {
-            throw failed.getCause() instanceof Exception cause ? cause : failed;
-        }
+        starting.await();
         LOG.info("Embedded ActiveMQ Artemis broker started, journal in {}", dataDir.resolve("broker").toAbsolutePath());
     }
 
@@ -117,11 +103,10 @@ public class EmbeddedBroker extends ServiceSupport {
 
     @Override
     protected void doStop() throws Exception {
-        CompletableFuture<Void> start = starting;
+        BackgroundStart<Void> start = starting;
         starting = null;
         if (start != null) {
-            // a start still under way (the context failed to start meanwhile) is finished, then stopped
-            start.exceptionally(failed -> null).join();
+            start.awaitEnd(); // a start still under way (the context failed to start meanwhile) ends, then stops
         }
         if (server != null) {
             server.stop();

@@ -1,12 +1,10 @@
 package org.octgateway.state;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.octgateway.BackgroundStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +21,7 @@ final class StateStoreStart extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(StateStoreStart.class);
 
     private final HikariDataSource dataSource;
-    private volatile CompletableFuture<MigrateResult> migration;
+    private volatile BackgroundStart<MigrateResult> migration;
 
     StateStoreStart(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -31,17 +29,8 @@ final class StateStoreStart extends ServiceSupport {
 
     @Override
     protected void doInit() {
-        CompletableFuture<MigrateResult> migrating = new CompletableFuture<>();
-        migration = migrating;
-        Thread thread = new Thread(() -> {
-            try {
-                migrating.complete(Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate());
-            } catch (Throwable failure) {
-                migrating.completeExceptionally(failure);
-            }
-        }, "state-store-migration");
-        thread.setDaemon(true);
-        thread.start();
+        migration = BackgroundStart.begin("state-store-migration",
+                () -> Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate());
     }
 
     @Override
@@ -49,23 +38,17 @@ final class StateStoreStart extends ServiceSupport {
         if (migration == null) {
             doInit(); // started again after a stop
         }
-        MigrateResult result;
-        try {
-            result = migration.join();
-        } catch (CompletionException failed) {
-            throw failed.getCause() instanceof Exception cause ? cause : failed;
-        }
+        MigrateResult result = migration.await();
         LOG.info("State store schema at version {} ({} migration(s) applied now)",
                 result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion, result.migrationsExecuted);
     }
 
     @Override
     protected void doStop() {
-        CompletableFuture<MigrateResult> migrating = migration;
+        BackgroundStart<MigrateResult> migrating = migration;
         migration = null;
         if (migrating != null) {
-            // a migration still under way (the context failed to start meanwhile) finishes before the pool closes
-            migrating.exceptionally(failed -> null).join();
+            migrating.awaitEnd(); // a migration still under way (the context failed to start meanwhile) ends first
         }
         dataSource.close();
     }
