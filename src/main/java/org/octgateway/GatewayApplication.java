@@ -1,5 +1,10 @@
 package org.octgateway;
 
+import java.security.KeyStore;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -13,17 +18,45 @@ import org.apache.camel.main.MainListenerSupport;
  */
 public final class GatewayApplication {
 
+    /** The JVM's default trust anchors, read once at startup (see {@link #preloadTrustStore}); held so they stay cached. */
+    private static volatile BackgroundStart<TrustManager[]> trustManagers;
+
     private GatewayApplication() {
     }
 
     public static void main(String... args) throws Exception {
+        preloadTrustStore();
         Main main = new Main(GatewayApplication.class);
         // Defaults are packaged in the jar; an application.properties in the working directory overrides them
         // (of two locations defining a key, Camel takes the first).
         main.setPropertyPlaceholderLocations(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         configure(main.configure());
-        main.run(args);
+        try {
+            main.run(args);
+        } catch (Throwable refused) {
+            // The embedded broker and the state store begin starting on threads of their own before Camel builds the
+            // routes (EmbeddedBroker, StateStoreStart: what overlaps saves ~1 s of a cold start). A start refused while
+            // building them (a route that cannot be created) stops no service, and the broker's threads would keep the
+            // process alive: end it, reporting the failure as an uncaught exception would.
+            Thread.currentThread().getThreadGroup().uncaughtException(Thread.currentThread(), refused);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Reads the JVM's trust store (~140 certificates parsed) on a thread of its own while camel-main starts: each HTTP
+     * component's first endpoint (the webhook and inference calls) builds a TLS context from it while the routes are
+     * built, 0.2-0.3 s of the main thread on a cold start. The JDK caches the parsed certificates while someone holds
+     * them (a weak reference), so the main thread then finds them read (or waits for this read to end).
+     */
+    private static void preloadTrustStore() {
+        // a store that cannot be read: the HTTP components read it again themselves, and report what is wrong with it
+        trustManagers = BackgroundStart.begin("trust-store-preload", () -> {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return factory.getTrustManagers();
+        });
     }
 
     /** What every start of the gateway adds to camel-main (the tests' camel-main too). */

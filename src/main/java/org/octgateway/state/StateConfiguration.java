@@ -9,8 +9,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.support.service.ServiceSupport;
-import org.flywaydb.core.Flyway;
 import org.octgateway.PrivateDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The state store: a pooled DataSource (HikariCP) on gateway.db.url (PostgreSQL in deployments), or on an embedded
  * H2 file under gateway.data-dir when the setting is empty; its schema migrated by Flyway at startup
- * (db/migration); the repository beans the pipeline and the API call. Every bean is lazy: made once, on first use.
+ * (db/migration, see StateStoreStart); the repository beans the pipeline and the API call. Every bean is lazy: made once, on first use.
  */
 public class StateConfiguration implements CamelConfiguration {
 
@@ -89,20 +87,11 @@ public class StateConfiguration implements CamelConfiguration {
         return new StatePurge(requestStates, idempotency, Duration.ofDays(retentionDays));
     }
 
-    /** The schema is migrated before any route starts; the gauges are registered once the context started. */
+    /** The schema is migrated before any route starts (see StateStoreStart); the gauges are registered once the context started. */
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         HikariDataSource dataSource = camelContext.getRegistry().lookupByNameAndType("stateDataSource", HikariDataSource.class);
-        var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        LOG.info("State store schema at version {} ({} migration(s) applied now)",
-                result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion, result.migrationsExecuted);
-        // the pool closes after the routes stopped (services stop after routes, in reverse order of adding)
-        camelContext.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                dataSource.close();
-            }
-        }, true, true);
+        camelContext.addService(new StateStoreStart(dataSource), true, true);
         camelContext.addStartupListener(new RequestStateGauges(
                 () -> camelContext.getRegistry().lookupByNameAndType("requestStates", RequestStates.class).countsByState()));
     }
