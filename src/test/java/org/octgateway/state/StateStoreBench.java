@@ -25,11 +25,13 @@ import org.octgateway.job.Job;
  * the pool StateConfiguration builds and the Flyway migrations, and it prints CPU ms per job and the H2 file's growth
  * per job. A bench, not a test (no *Test name: neither surefire nor failsafe runs it). Run it from the worktree:
  * <pre>
- *   mvn -B -q test-compile -o
- *   java -cp target/classes:target/test-classes:$(cat /tmp/h2-cp.txt) org.octgateway.state.StateStoreBench
+ *   mvn -B -q test-compile dependency:build-classpath -o -Dmdep.outputFile=target/bench-cp.txt
+ *   java -cp target/classes:target/test-classes:$(cat target/bench-cp.txt) org.octgateway.state.StateStoreBench
  * </pre>
  * System properties: bench.threads (16), bench.warmup (50000), bench.jobs (20000), bench.dir (a new temporary
- * directory), bench.url (a JDBC URL instead of the embedded H2 the gateway builds, e.g. to try H2 settings).
+ * directory), bench.url (a JDBC URL instead of the embedded H2 the gateway builds, e.g. to try H2 settings; ${dir} is
+ * replaced by bench.dir), bench.sql (statements, separated by ;;, or @FILE holding them, run after the migrations, e.g. to try a schema change).
+ * It also prints H2's own counters (STORE: chunk count, fill rates, file size).
  */
 public final class StateStoreBench {
 
@@ -48,6 +50,9 @@ public final class StateStoreBench {
         try (HikariDataSource db = configuration.stateDataSource(url, null, null, "", dir.toString(), 4, 4, 16, "")) {
             Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
             String extra = System.getProperty("bench.sql", "");
+            if (extra.startsWith("@")) {
+                extra = Files.readString(Path.of(extra.substring(1))).strip();
+            }
             if (!extra.isBlank()) {
                 try (Connection connection = db.getConnection(); Statement statement = connection.createStatement()) {
                     for (String sql : extra.split(";;")) {
@@ -73,6 +78,18 @@ public final class StateStoreBench {
                     + " CPU %.3f ms/job, wall %.1f s (%.0f jobs/s), file growth %.0f B/job, written %.0f B/job%n",
                     url.isBlank() ? "(gateway default)" : url, extra, threads, warmup, jobs, process / 1e6 / jobs,
                     workerCpu / 1e6 / jobs, wall / 1e9, jobs / (wall / 1e9), (double) fileGrowth / jobs, (double) written / jobs);
+            // H2's own view of its file: chunk count and fill rates (with WRITE_DELAY=0 H2 runs no background housekeeping)
+            try (Connection connection = db.getConnection(); Statement statement = connection.createStatement();
+                    var rows = statement.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                            + " WHERE SETTING_NAME LIKE 'info.%'")) {
+                StringBuilder info = new StringBuilder("STORE");
+                while (rows.next()) {
+                    info.append(' ').append(rows.getString(1).substring(5)).append('=').append(rows.getString(2));
+                }
+                System.out.println(info);
+            } catch (java.sql.SQLException e) {
+                System.out.println("STORE (not H2: " + e.getMessage() + ")");
+            }
         }
     }
 
