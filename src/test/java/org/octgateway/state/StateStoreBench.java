@@ -1,0 +1,146 @@
+package org.octgateway.state;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.octgateway.job.Delivery;
+import org.octgateway.job.Job;
+
+/**
+ * The state store alone, without the gateway and the JIT's noise around it: N threads run an upload job's state
+ * writes (accept INSERT, start, completed, delivered: the pipeline's four commits) through the real RequestStates on
+ * the pool StateConfiguration builds and the Flyway migrations, and it prints CPU ms per job and the H2 file's growth
+ * per job. A bench, not a test (no *Test name: neither surefire nor failsafe runs it). Run it from the worktree:
+ * <pre>
+ *   mvn -B -q test-compile dependency:build-classpath -o -Dmdep.outputFile=target/bench-cp.txt
+ *   java -cp target/classes:target/test-classes:$(cat target/bench-cp.txt) org.octgateway.state.StateStoreBench
+ * </pre>
+ * System properties: bench.threads (16), bench.warmup (50000), bench.jobs (20000), bench.dir (a new temporary
+ * directory), bench.url (a JDBC URL instead of the embedded H2 the gateway builds, e.g. to try H2 settings; ${dir} is
+ * replaced by bench.dir), bench.sql (statements, separated by ;;, or @FILE holding them, run after the migrations, e.g. to try a schema change).
+ * It also prints H2's own counters (STORE: chunk count, fill rates, file size).
+ */
+public final class StateStoreBench {
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.getInteger("bench.threads", 16);
+        int warmup = Integer.getInteger("bench.warmup", 50_000);
+        int jobs = Integer.getInteger("bench.jobs", 20_000);
+        String url = System.getProperty("bench.url", "");
+        Path dir = System.getProperty("bench.dir") == null ? Files.createTempDirectory("state-bench")
+                : Path.of(System.getProperty("bench.dir"));
+        if (!url.isBlank()) {
+            url = url.replace("${dir}", dir.toString());
+        }
+        StateConfiguration configuration = new StateConfiguration();
+        // the gateway's defaults: 4 workers, 4 jobs ahead, 16 webhook deliveries
+        try (HikariDataSource db = configuration.stateDataSource(url, null, null, "", dir.toString(), 4, 4, 16, "")) {
+            Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+            String extra = System.getProperty("bench.sql", "");
+            if (extra.startsWith("@")) {
+                extra = Files.readString(Path.of(extra.substring(1))).strip();
+            }
+            if (!extra.isBlank()) {
+                try (Connection connection = db.getConnection(); Statement statement = connection.createStatement()) {
+                    for (String sql : extra.split(";;")) {
+                        statement.execute(sql);
+                    }
+                }
+            }
+            RequestStates states = new RequestStates(new Sql(db), 3600);
+            run(states, threads, warmup);
+            System.gc();
+            Thread.sleep(1000);
+            long fileBefore = size(dir);
+            long writtenBefore = writtenBytes();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long processBefore = os.getProcessCpuTime();
+            long wallBefore = System.nanoTime();
+            long workerCpu = run(states, threads, jobs);
+            long wall = System.nanoTime() - wallBefore;
+            long process = os.getProcessCpuTime() - processBefore;
+            long fileGrowth = size(dir) - fileBefore;
+            long written = writtenBytes() - writtenBefore;
+            System.out.printf("RESULT url=%s sql=%s threads=%d warmup=%d jobs=%d: process CPU %.3f ms/job, worker threads"
+                    + " CPU %.3f ms/job, wall %.1f s (%.0f jobs/s), file growth %.0f B/job, written %.0f B/job%n",
+                    url.isBlank() ? "(gateway default)" : url, extra, threads, warmup, jobs, process / 1e6 / jobs,
+                    workerCpu / 1e6 / jobs, wall / 1e9, jobs / (wall / 1e9), (double) fileGrowth / jobs, (double) written / jobs);
+            // H2's own view of its file: chunk count and fill rates (with WRITE_DELAY=0 H2 runs no background housekeeping)
+            try (Connection connection = db.getConnection(); Statement statement = connection.createStatement();
+                    var rows = statement.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                            + " WHERE SETTING_NAME LIKE 'info.%'")) {
+                StringBuilder info = new StringBuilder("STORE");
+                while (rows.next()) {
+                    info.append(' ').append(rows.getString(1).substring(5)).append('=').append(rows.getString(2));
+                }
+                System.out.println(info);
+            } catch (java.sql.SQLException e) {
+                System.out.println("STORE (not H2: " + e.getMessage() + ")");
+            }
+        }
+    }
+
+    /** Runs {@code jobs} jobs on {@code threads} threads; the CPU (ns) the threads used. */
+    private static long run(RequestStates states, int threads, int jobs) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong cpu = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(threads);
+        ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    while (next.getAndIncrement() < jobs) {
+                        oneJob(states);
+                    }
+                } finally {
+                    cpu.addAndGet(threadBean.getCurrentThreadCpuTime());
+                    done.countDown();
+                }
+            }, "bench-" + t);
+            thread.start();
+        }
+        done.await();
+        return cpu.get();
+    }
+
+    /** An upload's job, as Acceptance, the worker and the delivery route write its record. */
+    private static void oneJob(RequestStates states) {
+        Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "bench-upload",
+                "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).withCaller("anonymous");
+        states.accepted(List.of(job), null, 3600);
+        if (!RequestStates.RUN.equals(states.start(job))) {
+            throw new IllegalStateException("not started");
+        }
+        states.completed(job);
+        states.delivered(Delivery.firstAttemptOf(job));
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+        }
+    }
+
+    /** Bytes this process wrote (write syscalls), from /proc/self/io. */
+    private static long writtenBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+            if (line.startsWith("wchar:")) {
+                return Long.parseLong(line.substring(6).strip());
+            }
+        }
+        return -1;
+    }
+}
