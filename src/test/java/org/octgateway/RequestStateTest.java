@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.apache.camel.builder.NotifyBuilder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,6 +61,7 @@ class RequestStateTest extends GatewayTestSupport {
         // under its duplicate id, which the broker must drop
         properties.setProperty("gateway.exam.sweep-interval-ms", "300");
         properties.setProperty("gateway.exam.claim-grace-ms", "600");
+        properties.setProperty("gateway.db.compaction-interval-ms", "200");
         databaseProperties(properties);
     }
 
@@ -319,6 +323,22 @@ class RequestStateTest extends GatewayTestSupport {
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
                 .until(() -> metricValue("gateway_requests{state=\"completed\"}").orElse(0.0) >= 1);
         assertNotNull(metricValue("gateway_requests{state=\"queued\"}").orElse(null));
+    }
+
+    /**
+     * The embedded H2 file is forced to disk and compacted on schedule, through the pool, while jobs run
+     * (EmbeddedStoreCompactionTest shows what that does to the file); an external database does its own housekeeping.
+     */
+    @Test
+    void theEmbeddedStoreIsCompactedOnScheduleAndAnExternalDatabaseIsLeftToItself() {
+        if (!context.getPropertiesComponent().resolveProperty("gateway.db.url").orElse("").isBlank()) {
+            assertNull(context.getRoute("embedded-store-compaction"));
+            return;
+        }
+        NotifyBuilder compacted = new NotifyBuilder(context).fromRoute("embedded-store-compaction").whenCompleted(3).create();
+        String uuid = accepted(uploadImage("c.png", "image/png", TestImages.png(13), Map.of("Webhook-Url", webhookUrl("/hooks/c"))));
+        awaitEnvelope("/hooks/c", uuid);
+        assertTrue(compacted.matches(10, TimeUnit.SECONDS), "the compaction route did not complete three runs in 10 s");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

@@ -43,10 +43,14 @@ public class StateConfiguration implements CamelConfiguration {
                     + " they run stay 'queued' here and folders' exam_completed is not sent (docs/operations.md)");
         }
         // H2 file mode: WRITE_DELAY=0 writes each commit to the file at once (a kill -9 loses no committed state; the
-        // OS keeps it); DB_CLOSE_ON_EXIT=FALSE leaves closing to the pool, after the routes stopped.
+        // OS keeps it), and so H2 never compacts the file itself: EmbeddedStoreCompaction does, and forces the file to
+        // disk, every gateway.db.compaction-interval-ms. PAGE_SIZE=4096 splits pages at 4 KB instead of 16, so a commit
+        // rewrites less. StateStoreBench, 40,000 upload jobs at 400/s: without both, the file reached 2.4 GB (109 KB
+        // written and 1.08 ms CPU per job); with both, 0.23 GB (75 KB, 0.86 ms).
+        // DB_CLOSE_ON_EXIT=FALSE leaves closing to the pool, after the routes stopped.
         // The embedded database's directory is owner-only: its records hold webhook URLs, which may carry tokens.
         config.setJdbcUrl(embedded ? "jdbc:h2:file:" + PrivateDirectory.restrict(Path.of(dataDir, "state")).resolve("gateway")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE" : url.strip());
+                + ";WRITE_DELAY=0;PAGE_SIZE=4096;DB_CLOSE_ON_EXIT=FALSE" : url.strip());
         if (username != null && !username.isBlank()) {
             config.setUsername(username);
         }
@@ -86,6 +90,23 @@ public class StateConfiguration implements CamelConfiguration {
             @PropertyInject("gateway.db.retention-days") int retentionDays) {
         return new StatePurge(requestStates, idempotency, Duration.ofDays(retentionDays));
     }
+
+    /** Used by the embedded-store-compaction route, which exists only when the store is the embedded H2 (StateRoutes). */
+    @BindToRegistry(lazy = true)
+    public EmbeddedStoreCompaction embeddedStoreCompaction(HikariDataSource stateDataSource) {
+        return new EmbeddedStoreCompaction(stateDataSource, COMPACTION_TARGET_FILL_RATE, COMPACTION_WRITE_LIMIT_BYTES,
+                COMPACTION_RETENTION_MS);
+    }
+
+    /**
+     * Chunks under 80 % live are rewritten (H2's own housekeeping aims at 81 % while the store is busy), 4 MB of live
+     * pages per round (a round holds H2's store lock, so commits wait for at most one). A chunk emptied may be
+     * overwritten once it is 5 s old: the file is forced to disk every second by then, and H2 does not sync its
+     * commits itself, whatever its retention time (45 s by default).
+     */
+    private static final int COMPACTION_TARGET_FILL_RATE = 80;
+    private static final int COMPACTION_WRITE_LIMIT_BYTES = 4 << 20;
+    private static final int COMPACTION_RETENTION_MS = 5_000;
 
     /** The schema is migrated before any route starts (see StateStoreStart); the gauges are registered once the context started. */
     @Override

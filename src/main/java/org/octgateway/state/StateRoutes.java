@@ -85,5 +85,14 @@ public class StateRoutes extends RouteBuilder {
                 .routeId("state-purge")
                 .setBody(method("statePurge", "purge"))
                 .log(LoggingLevel.INFO, RequestStates.class.getName(), "State store purge: ${body} row(s) deleted");
+
+        // The embedded H2 file's chunks that are mostly dead are rewritten, so that their space is reused
+        // (EmbeddedStoreCompaction); an external database does its own housekeeping.
+        if (getContext().getPropertiesComponent().resolveProperty("gateway.db.url").orElse("").isBlank()) {
+            from("timer:embedded-store-compaction?delay={{gateway.db.compaction-interval-ms}}"
+                    + "&period={{gateway.db.compaction-interval-ms}}")
+                    .routeId("embedded-store-compaction")
+                    .bean("embeddedStoreCompaction", "compact({{gateway.db.compaction-budget-ms}})");
+        }
     }
 }

@@ -31,7 +31,11 @@ import org.octgateway.job.Job;
  * System properties: bench.threads (16), bench.warmup (50000), bench.jobs (20000), bench.dir (a new temporary
  * directory), bench.url (a JDBC URL instead of the embedded H2 the gateway builds, e.g. to try H2 settings; ${dir} is
  * replaced by bench.dir), bench.sql (statements, separated by ;;, or @FILE holding them, run after the migrations, e.g. to try a schema change).
- * It also prints H2's own counters (STORE: chunk count, fill rates, file size).
+ * bench.compact-every-ms (0: off) runs the gateway's EmbeddedStoreCompaction that often, with bench.compact-fill
+ * (target fill rate, percent, 80), bench.compact-write (bytes per round, 4 MB), bench.compact-budget-ms (250) and
+ * bench.compact-retention-ms (5000); bench.rate paces the jobs (jobs/s in all), bench.report-every-ms prints the file's
+ * size meanwhile. It also prints H2's own counters (STORE: chunk
+ * count, fill rates, file size).
  */
 public final class StateStoreBench {
 
@@ -61,6 +65,9 @@ public final class StateStoreBench {
                 }
             }
             RequestStates states = new RequestStates(new Sql(db), 3600);
+            compactEvery(new EmbeddedStoreCompaction(db, Integer.getInteger("bench.compact-fill", 80),
+                    Integer.getInteger("bench.compact-write", 4 << 20), Integer.getInteger("bench.compact-retention-ms", 5000)), Integer.getInteger("bench.compact-every-ms", 0));
+            report(dir, Integer.getInteger("bench.report-every-ms", 0));
             run(states, threads, warmup);
             System.gc();
             Thread.sleep(1000);
@@ -93,6 +100,52 @@ public final class StateStoreBench {
         }
     }
 
+    /** Compacts on a daemon thread, every {@code millis} (not at all when 0), as the gateway's timer route does. */
+    private static void compactEvery(EmbeddedStoreCompaction compaction, int millis) {
+        if (millis <= 0) {
+            return;
+        }
+        Thread compactor = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(millis);
+                    compaction.compact(Integer.getInteger("bench.compact-budget-ms", 250));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.sql.SQLException e) {
+                // the pool closed: the bench is over
+            }
+        }, "bench-compactor");
+        compactor.setDaemon(true);
+        compactor.start();
+    }
+
+    /** Prints the file's size every {@code millis} (not at all when 0). */
+    private static void report(Path dir, int millis) {
+        if (millis <= 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        Thread reporter = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(millis);
+                    System.out.printf("SIZE %.0f s: %.1f MB, %d jobs%n", (System.nanoTime() - start) / 1e9, size(dir) / 1e6, DONE.get());
+                }
+            } catch (InterruptedException | IOException e) {
+                // over
+            }
+        }, "bench-reporter");
+        reporter.setDaemon(true);
+        reporter.start();
+    }
+
+    private static final AtomicLong DONE = new AtomicLong();
+    /** bench.rate: jobs per second in all (0: as fast as the threads go), as a gateway's steady load. */
+    private static final int RATE = Integer.getInteger("bench.rate", 0);
+    private static final long PACE_START = System.nanoTime();
+
     /** Runs {@code jobs} jobs on {@code threads} threads; the CPU (ns) the threads used. */
     private static long run(RequestStates states, int threads, int jobs) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
@@ -103,7 +156,12 @@ public final class StateStoreBench {
             Thread thread = new Thread(() -> {
                 try {
                     while (next.getAndIncrement() < jobs) {
+                        if (RATE > 0) { // paced: job n starts no earlier than n / rate seconds after the first
+                            long due = PACE_START + DONE.get() * 1_000_000_000L / RATE;
+                            java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                        }
                         oneJob(states);
+                        DONE.incrementAndGet();
                     }
                 } finally {
                     cpu.addAndGet(threadBean.getCurrentThreadCpuTime());
