@@ -19,10 +19,10 @@ import org.h2.mvstore.MVStore;
  * Each call first forces the file to disk (H2 writes each commit but never fsyncs it), then moves the live pages of
  * the least-filled chunks, {@code writeLimitBytes} at a time, into a new chunk, while the chunks' fill rate is below
  * {@code targetFillRate} percent. H2 frees the emptied chunks at a later commit once they are older than its retention
- * time, which this sets to {@code retentionMillis} (with H2's 45 s default the file levelled off at 2.2 GB, and
- * 1.2 ms of CPU per job, at 400 jobs/s; with 5 s, at 0.23 GB and 0.86 ms: StateStoreBench), and reuses their space. It uses MVStore's public API, under H2's
- * store lock as its background writer would; never {@code compactFile}, which sets the retention time to 0 (one run
- * in three of 16 committing threads then failed with "Chunk not found").
+ * time, which this sets to {@code retentionMillis}, and reuses their space (with H2's 45 s default the file levelled
+ * off at 2.2 GB, and 1.2 ms of CPU per job, at 400 jobs/s; with 5 s, at 0.23 GB and 0.86 ms: StateStoreBench). It
+ * uses MVStore's public API, under H2's store lock as its background writer would; never {@code compactFile}, which
+ * sets the retention time to 0 (one run in three of 16 committing threads then failed with "Chunk not found").
  */
 public class EmbeddedStoreCompaction {
 
@@ -59,13 +59,6 @@ public class EmbeddedStoreCompaction {
             }
         }
         return rounds;
-    }
-
-    /** The live chunks' fill rate, percent: what compaction raises. */
-    public int fillRate() throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            return store(connection).getFillRate();
-        }
     }
 
     private static MVStore store(Connection connection) throws SQLException {
