@@ -43,8 +43,12 @@ public class QueueConfiguration implements CamelConfiguration {
                 maxMemoryBytes);
     }
 
-    /** Connections to the broker: in-VM to the embedded one, or to {@code gateway.broker.url}. */
-    @BindToRegistry
+    /**
+     * Connections to the broker: in-VM to the embedded one, or to {@code gateway.broker.url}. Lazy, like every bean
+     * here that can be: camel-main 4.17 post-processes a configuration class twice (once as the injector creates it,
+     * once as it loads it), so an eager bean method runs twice, and this one logged its broker twice.
+     */
+    @BindToRegistry(lazy = true)
     public ActiveMQConnectionFactory brokerConnectionFactory(@PropertyInject("gateway.broker.url") String brokerUrl,
                                                              @PropertyInject("gateway.broker.username") String username,
                                                              @PropertyInject("gateway.broker.password") String password) {
