@@ -32,12 +32,11 @@ public final class EscapedPatternConverter extends NestedPatternConverter {
         return nested == null ? null : new EscapedPatternConverter(nested);
     }
 
-    /** A line break, a tab or any other character {@link #escape} escapes. */
+    /** Any character {@link #escape} escapes (line breaks and tabs are among {@link #needsEscape}'s controls). */
     @Override
     boolean rewrites(StringBuilder printed, int start) {
         for (int i = start; i < printed.length(); i++) {
-            char c = printed.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\t' || needsEscape(c)) {
+            if (needsEscape(printed.charAt(i))) {
                 return true;
             }
         }

@@ -43,16 +43,18 @@ public final class RedactedUrlsPatternConverter extends NestedPatternConverter {
         return !unchanged(printed, start);
     }
 
+    /** Called once {@link #rewrites} found a URL to cut: the regex alone, the text is not judged again. */
     @Override
     void rewrite(String printed, StringBuilder out) {
-        out.append(redact(printed));
+        out.append(cut(printed));
     }
 
     /** {@code text} with every URL cut to scheme://host[:port], plus "/…" where more was dropped. */
     public static String redact(String text) {
-        if (unchanged(text, 0)) {
-            return text;
-        }
+        return unchanged(text, 0) ? text : cut(text);
+    }
+
+    private static String cut(String text) {
         Matcher url = URL.matcher(text);
         StringBuilder out = new StringBuilder(text.length());
         while (url.find()) {

@@ -35,7 +35,7 @@ public class StateConfiguration implements CamelConfiguration {
             @PropertyInject("gateway.webhook.concurrency") int deliveries,
             @PropertyInject("gateway.broker.url") String brokerUrl) {
         HikariConfig config = new HikariConfig();
-        boolean embedded = url == null || url.isBlank();
+        boolean embedded = isEmbedded(url);
         if (embedded && !brokerUrl.isBlank()) {
             // other gateways on that broker run this one's jobs, and their state writes go to their own files
             LOG.warn("The state store is this gateway's own embedded H2, but the broker is external: if other gateways"
@@ -89,6 +89,11 @@ public class StateConfiguration implements CamelConfiguration {
     public StatePurge statePurge(RequestStates requestStates, Idempotency idempotency,
             @PropertyInject("gateway.db.retention-days") int retentionDays) {
         return new StatePurge(requestStates, idempotency, Duration.ofDays(retentionDays));
+    }
+
+    /** Whether the store is the embedded H2: gateway.db.url is empty. */
+    static boolean isEmbedded(String url) {
+        return url == null || url.isBlank();
     }
 
     /** Used by the embedded-store-compaction route, which exists only when the store is the embedded H2 (StateRoutes). */

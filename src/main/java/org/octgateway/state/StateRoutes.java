@@ -88,7 +88,7 @@ public class StateRoutes extends RouteBuilder {
 
         // The embedded H2 file's chunks that are mostly dead are rewritten, so that their space is reused
         // (EmbeddedStoreCompaction); an external database does its own housekeeping.
-        if (getContext().getPropertiesComponent().resolveProperty("gateway.db.url").orElse("").isBlank()) {
+        if (StateConfiguration.isEmbedded(getContext().getPropertiesComponent().resolveProperty("gateway.db.url").orElse(null))) {
             from("timer:embedded-store-compaction?delay={{gateway.db.compaction-interval-ms}}"
                     + "&period={{gateway.db.compaction-interval-ms}}")
                     .routeId("embedded-store-compaction")
