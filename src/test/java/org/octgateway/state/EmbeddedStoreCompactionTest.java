@@ -2,29 +2,23 @@ package org.octgateway.state;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.octgateway.job.Delivery;
-import org.octgateway.job.Job;
 
 /**
  * The embedded H2 file stops growing once compaction runs, on the file StateConfiguration opens, with an upload job's
- * four commits (RequestStates, as the pipeline writes them) from several threads. The retention time is cut to
+ * four commits (RequestStates, as the pipeline writes them: StateStoreBench.oneJob) from several threads. The retention time is cut to
  * 300 ms here (5 s in the gateway: StateConfiguration) so that freed space is reused within the test.
  */
 class EmbeddedStoreCompactionTest {
@@ -61,7 +55,7 @@ class EmbeddedStoreCompactionTest {
             long[] sizes = new long[3];
             for (int round = 0; round < sizes.length; round++) {
                 runJobs(states, compact ? compaction : null);
-                sizes[round] = size(dir);
+                sizes[round] = StateStoreBench.size(dir);
             }
             return sizes;
         }
@@ -77,7 +71,7 @@ class EmbeddedStoreCompactionTest {
             for (int t = 0; t < THREADS; t++) {
                 workers.add(threads.submit(() -> {
                     for (int i = 0; i < JOBS / THREADS; i++) {
-                        oneJob(states);
+                        StateStoreBench.oneJob(states);
                     }
                 }));
             }
@@ -99,22 +93,6 @@ class EmbeddedStoreCompactionTest {
             running.set(false);
             threads.shutdown();
             threads.awaitTermination(60, TimeUnit.SECONDS);
-        }
-    }
-
-    /** An upload's job, as Acceptance, the worker and the delivery route write its record. */
-    private static void oneJob(RequestStates states) {
-        Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "test-upload",
-                "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).withCaller("anonymous");
-        states.accepted(List.of(job), null, 3600);
-        states.start(job);
-        states.completed(job);
-        states.delivered(Delivery.firstAttemptOf(job));
-    }
-
-    private static long size(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
         }
     }
 }

@@ -174,8 +174,8 @@ public final class StateStoreBench {
         return cpu.get();
     }
 
-    /** An upload's job, as Acceptance, the worker and the delivery route write its record. */
-    private static void oneJob(RequestStates states) {
+    /** An upload's job, as Acceptance, the worker and the delivery route write its record (EmbeddedStoreCompactionTest too). */
+    static void oneJob(RequestStates states) {
         Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "bench-upload",
                 "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).withCaller("anonymous");
         states.accepted(List.of(job), null, 3600);
@@ -186,7 +186,8 @@ public final class StateStoreBench {
         states.delivered(Delivery.firstAttemptOf(job));
     }
 
-    private static long size(Path dir) throws IOException {
+    /** The bytes of every file under {@code dir}. */
+    static long size(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
         }
