@@ -2,6 +2,7 @@ package org.octgateway;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,7 +63,10 @@ abstract class BucketEndpointContract extends GatewayTestSupport {
         byte[] scan = TestImages.png(11);
         store().put(INPUT, "single/scan.png", scan);
 
-        JsonNode answer = accepted200(invoke("single/scan.png", Map.of()));
+        HttpResponse<String> sent = invoke("single/scan.png", Map.of());
+        JsonNode answer = accepted200(sent);
+        assertEquals(String.valueOf(sent.body().getBytes(StandardCharsets.UTF_8).length),
+                sent.headers().firstValue("Content-Length").orElse("none (chunked)"), "the answer is written whole, with its length");
 
         assertEquals("single/scan.png", answer.path("filename").asText());
         assertTrue(answer.path("result_path").isNull(), answer.toString());

@@ -1,5 +1,7 @@
 package org.octgateway.api;
 
+import java.nio.ByteBuffer;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.octgateway.job.MessageNames;
@@ -47,7 +49,8 @@ public class AcceptRoutes extends RouteBuilder {
                 .removeHeaders("*") // the request's headers are not answered back
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .marshal().json()
-                .bean("idempotency", "remember");
+                .bean("idempotency", "remember")
+                .convertBodyTo(ByteBuffer.class); // written whole, with its length: see StateRoutes "state-answer"
 
         // The answer an Idempotency-Key's first request was given, given again.
         from("direct:answer-again").routeId("answer-again")
