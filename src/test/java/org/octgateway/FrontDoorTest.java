@@ -242,13 +242,8 @@ class FrontDoorTest extends GatewayTestSupport {
 
     @Test
     void normalUploadIsStillAccepted() throws IOException {
-        Multipart form = new Multipart().file("image", "scan.png", "image/png", TestImages.png(7));
-        byte[] body = form.bytes();
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
-            connection.send(("POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + form.contentType()
-                    + "\r\nWebhook-Url: " + webhookUrl("/hooks/front") + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            RawConnection.Response answer = connection.send(body).answer(PROMPTLY);
+            RawConnection.Response answer = upload(connection, "/hooks/front", 7);
 
             assertEquals(200, answer.status(), answer.body());
             String uuid = json(answer.body()).path("request_uuid").asText();
@@ -262,13 +257,8 @@ class FrontDoorTest extends GatewayTestSupport {
      */
     @Test
     void theUploadAndStateAnswersAreSentWholeWithTheirLength() throws IOException {
-        Multipart form = new Multipart().file("image", "scan.png", "image/png", TestImages.png(8));
-        byte[] body = form.bytes();
         try (RawConnection connection = new RawConnection(peers().httpPort)) {
-            connection.send(("POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + form.contentType()
-                    + "\r\nWebhook-Url: " + webhookUrl("/hooks/whole") + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            RawConnection.Response accepted = connection.send(body).answer(PROMPTLY);
+            RawConnection.Response accepted = upload(connection, "/hooks/whole", 8);
             assertSentWhole(accepted);
             String uuid = json(accepted.body()).path("request_uuid").asText();
 
@@ -276,6 +266,16 @@ class FrontDoorTest extends GatewayTestSupport {
             assertSentWhole(record);
             assertEquals(uuid, json(record.body()).path("request_uuid").asText(), record.body());
         }
+    }
+
+    /** A small PNG uploaded on {@code connection}, its webhook at {@code hook}: the answer. */
+    private RawConnection.Response upload(RawConnection connection, String hook, int image) throws IOException {
+        Multipart form = new Multipart().file("image", "scan.png", "image/png", TestImages.png(image));
+        byte[] body = form.bytes();
+        connection.send(("POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + form.contentType()
+                + "\r\nWebhook-Url: " + webhookUrl(hook) + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        return connection.send(body).answer(PROMPTLY);
     }
 
     private static void assertSentWhole(RawConnection.Response answer) {
