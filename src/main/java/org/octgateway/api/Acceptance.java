@@ -3,13 +3,13 @@ package org.octgateway.api;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.octgateway.contract.Answers;
 import org.octgateway.contract.ApiError;
 import org.octgateway.job.Job;
+import org.octgateway.job.RequestUuids;
 import org.octgateway.job.JobLogContext;
 import org.octgateway.job.MessageNames;
 import org.octgateway.metrics.GatewayMetrics;
@@ -58,7 +58,7 @@ public class Acceptance {
                                            @ExchangeProperty(UploadedImage.PROPERTY) UploadedImage image,
                                            @ExchangeProperty(MessageNames.CALLER) String caller,
                                            @ExchangeProperty(RequestStates.REQUEST_TTL) long ttlSeconds) {
-        Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, image.filename(),
+        Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, image.filename(),
                 request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
                 System.currentTimeMillis());
         Job queued = enqueue(caller, List.of(job), image.file(), ttlSeconds, null).get(0);
@@ -70,7 +70,7 @@ public class Acceptance {
                                                 @ExchangeProperty(MessageNames.CALLER) String caller,
                                                 @ExchangeProperty(RequestStates.REQUEST_TTL) long ttlSeconds) {
         // a folder is an exam: its completion is announced once all its images are done (state/ExamCompletion)
-        String examRequest = exam.folder() ? UUID.randomUUID().toString() : null;
+        String examRequest = exam.folder() ? RequestUuids.next() : null;
         return new ExamListing.ExamJobs(enqueue(caller, exam.jobs(), null, ttlSeconds, examRequest), exam.folder());
     }
 

@@ -3,7 +3,6 @@ package org.octgateway.api;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -12,6 +11,7 @@ import org.octgateway.storage.BucketRequests;
 import org.octgateway.storage.ResultPaths;
 import org.octgateway.contract.ApiError;
 import org.octgateway.job.Job;
+import org.octgateway.job.RequestUuids;
 import org.octgateway.validation.ImageType;
 import org.octgateway.validation.JobRequest;
 import org.octgateway.validation.RequestValidator;
@@ -53,7 +53,7 @@ public class ExamListing {
         long now = System.currentTimeMillis();
         List<Job> jobs = new ArrayList<>(images.size());
         for (String objectName : images) {
-            String requestUuid = UUID.randomUUID().toString();
+            String requestUuid = RequestUuids.next();
             jobs.add(new Job(requestUuid, request.endpoint().name(), request.endpoint().provider(),
                     request.inputBucket(), objectName, objectName, jobRequest.examinationId(), jobRequest.webhookUrl(),
                     jobRequest.inferenceParameters(), request.writeResult() ? request.outputBucket() : null,

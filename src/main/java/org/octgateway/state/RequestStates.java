@@ -211,7 +211,7 @@ public class RequestStates {
      * request_uuid: one caller and exam for a folder's rows) then take them as ascending runs, each insert landing on
      * the B-tree leaf the previous one just copied instead of a random leaf of each. A 10,000-image folder's INSERTs
      * and commit cost the accepting thread 560–730 ms CPU in the listing's (random) order, 360–480 ms sorted (folder
-     * bench, 5 folders each). The uuids stay random.
+     * bench, 5 folders each). Across requests the ids are time-ordered already (job/RequestUuids).
      */
     private static List<AcceptedRow> inKeyOrder(List<AcceptedRecords> group) {
         List<AcceptedRow> rows = new ArrayList<>();
