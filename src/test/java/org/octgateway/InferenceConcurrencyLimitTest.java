@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * gateway.inference.concurrency limits the calls the inference server gets at once, not the jobs the gateway works on:
  * with 2 slots and gateway.worker.jobs-ahead=3, five jobs are taken from the queue while the model holds two calls;
- * the three waiting for a slot are still 'queued' (and cancellable), and the model never sees a third call at once.
+ * all five are 'running' (a worker holds them: their record is written before they wait for a slot, so no slot waits
+ * for that commit), the other three still 'queued', and the model never sees a third call at once.
  * The inference server here is a real HTTP server that holds every call until the test lets them go and counts the
  * calls it holds at once.
  */
@@ -74,9 +75,10 @@ class InferenceConcurrencyLimitTest extends GatewayTestSupport {
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> MODEL.held.get() == SLOTS && context.getInflightRepository().size("job-worker") == SLOTS + AHEAD);
         List<String> states = jobs.stream().map(uuid -> record(uuid).path("state").asText()).toList();
-        assertEquals(SLOTS, states.stream().filter("running"::equals).count(), "the jobs at the model run: " + states);
-        assertEquals(JOBS - SLOTS, states.stream().filter("queued"::equals).count(),
-                "the jobs waiting for a slot, in the worker or the queue, are still queued: " + states);
+        assertEquals(SLOTS + AHEAD, states.stream().filter("running"::equals).count(),
+                "the jobs the worker holds, at the model or waiting for a slot, run: " + states);
+        assertEquals(JOBS - SLOTS - AHEAD, states.stream().filter("queued"::equals).count(),
+                "the jobs still in the queue are queued: " + states);
 
         MODEL.release();
         for (String uuid : jobs) {

@@ -50,8 +50,10 @@ class RequestStateTest extends GatewayTestSupport {
 
     @Override
     protected void overrideProperties(Properties properties) {
-        // one worker: a slow job keeps the next one queued, so it can be cancelled or expire
+        // one worker and no job taken ahead (a job a worker holds is running): a slow job keeps the next one queued,
+        // so it can be cancelled or expire
         properties.setProperty("gateway.inference.concurrency", "1");
+        properties.setProperty("gateway.worker.jobs-ahead", "0");
         properties.setProperty("gateway.inference.max-attempts", "1");
         properties.setProperty("gateway.webhook.max-attempts", "2");
         properties.setProperty("gateway.gcs.backend", "local");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import java.util.UUID;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +18,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.octgateway.job.Delivery;
 import org.octgateway.job.Job;
+import org.octgateway.job.RequestUuids;
 
 /**
  * The state store alone, without the gateway and the JIT's noise around it: N threads run an upload job's state
@@ -176,7 +177,7 @@ public final class StateStoreBench {
 
     /** An upload's job, as Acceptance, the worker and the delivery route write its record (EmbeddedStoreCompactionTest too). */
     static void oneJob(RequestStates states) {
-        Job job = new Job(UUID.randomUUID().toString(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "bench-upload",
+        Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "bench-upload",
                 "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).withCaller("anonymous");
         states.accepted(List.of(job), null, 3600);
         if (!RequestStates.RUN.equals(states.start(job))) {
