@@ -87,7 +87,7 @@ public class WorkerRoutes extends RouteBuilder {
                 // a worker holds the job: its record says running now; a job cancelled or expired while queued is
                 // announced so, unrun. Recorded before the job waits for its slot, so the slot does not wait for the
                 // commit: a slot holder writing its own 'running' kept the model idle ~4 ms per call, 86 % of a
-                // 50 ms × 16 model's capacity against 94 % (bench/results, 2026-11-28 side by side)
+                // 50 ms × 16 model's capacity against 94 % (bench/results/2026-11-28-1412-side-by-side.md)
                 .setProperty(VERDICT, value("requestStates", RequestStates.class, (states, exchange) -> states.start(jobOf(exchange))))
                 .filter(simple("${exchangeProperty." + VERDICT + "} != 'run'"))
                     .setBody(value("jobSteps", JobSteps.class,
