@@ -5,8 +5,8 @@ import java.util.UUID;
 
 /**
  * New request_uuids (and bucket request uuids): time-ordered UUIDs, RFC 9562 version 7. The first 48 bits are the
- * milliseconds since the epoch, the other 74 (besides version and variant) come from a SecureRandom, as many as a
- * version-4 UUID's 122 leave unguessable for practical purposes: an id still cannot be derived from another.
+ * milliseconds since the epoch; 74 of the others (all but version and variant) come from a SecureRandom. A version-4
+ * UUID has 122 random bits; 74 are still far too many to guess, and an id cannot be derived from another.
  * <p>
  * Why not {@link UUID#randomUUID()}: the state store keys its records by request_uuid (the primary key, and the
  * by-examination index that pages GET /examinations). A random id lands each new record on a random leaf of both
