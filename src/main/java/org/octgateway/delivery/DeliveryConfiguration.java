@@ -14,6 +14,7 @@ import org.octgateway.job.BeanSteps;
 import org.octgateway.job.Delivery;
 import org.octgateway.job.MessageNames;
 import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.queue.ConsumerThreads;
 import org.octgateway.state.RequestStates;
 import org.octgateway.validation.WebhookAddressPolicy;
 
@@ -21,6 +22,12 @@ import org.octgateway.validation.WebhookAddressPolicy;
 public class DeliveryConfiguration implements CamelConfiguration {
 
     /** Signs webhook requests (routes/delivery.yaml) when gateway.webhook.secret is set. */
+    /** The deliver-webhook route's consumer threads, below the HTTP threads' priority (queue/ConsumerThreads). */
+    @BindToRegistry(lazy = true)
+    public ConsumerThreads deliveryThreads(@PropertyInject("gateway.queue.consumer-nice") int nice) {
+        return new ConsumerThreads("deliver-webhook", nice);
+    }
+
     @BindToRegistry
     public WebhookSigner webhookSigner(@PropertyInject("gateway.webhook.secret") String secret) {
         return new WebhookSigner(secret);

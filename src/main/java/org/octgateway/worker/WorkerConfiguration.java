@@ -8,6 +8,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
 import org.octgateway.PrivateDirectory;
 import org.octgateway.metrics.GatewayMetrics;
+import org.octgateway.queue.ConsumerThreads;
 
 /** The job pipeline's beans: its steps, the inference slots, and the spool where a held job's image waits on disk. */
 public class WorkerConfiguration implements CamelConfiguration {
@@ -21,6 +22,12 @@ public class WorkerConfiguration implements CamelConfiguration {
     @BindToRegistry
     public InferenceSlots inferenceSlots(@PropertyInject("gateway.inference.concurrency") int concurrency) {
         return new InferenceSlots(concurrency);
+    }
+
+    /** The job-worker route's consumer threads, below the HTTP threads' priority (queue/ConsumerThreads). */
+    @BindToRegistry(lazy = true)
+    public ConsumerThreads jobWorkerThreads(@PropertyInject("gateway.queue.consumer-nice") int nice) {
+        return new ConsumerThreads("job-worker", nice);
     }
 
     /** Owner-only and emptied at startup: what a crash left behind goes. */

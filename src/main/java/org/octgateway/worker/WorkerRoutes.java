@@ -61,7 +61,7 @@ public class WorkerRoutes extends RouteBuilder {
         // More consumers than inference slots (inferenceSlots limits the calls): the next jobs are prepared and the
         // last ones committed while the model works, instead of the slots waiting for that work.
         from("jms:queue:{{gateway.queue.jobs}}?transacted=true&lazyCreateTransactionManager=false"
-                + "&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false"
+                + "&cacheLevelName=CACHE_CONSUMER&mapJmsMessage=false&taskExecutor=#jobWorkerThreads"
                 + "&concurrentConsumers=" + (slots + ahead)
                 + "&maxConcurrentConsumers=" + (slots + ahead))
                 .routeId("job-worker")
