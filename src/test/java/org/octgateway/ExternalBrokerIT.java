@@ -175,8 +175,12 @@ class ExternalBrokerIT {
         Set<String> accepted = uploadAlternating("kill-broker", 20);
         broker.kill();
         for (GatewayProcess gateway : List.of(a, b)) {
-            await("/ping 503 with the broker gone").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> gateway.pingStatus() == 503);
+            try {
+                await("/ping 503 with the broker gone").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> gateway.pingStatus() == 503);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(stateOf(gateway), e); // seen once in CI, not reproduced: say what it was doing
+            }
             long started = System.nanoTime();
             assertEquals(503, gateway.pingStatus());
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000, "/ping answers within 1 s");
@@ -192,6 +196,31 @@ class ExternalBrokerIT {
         for (GatewayProcess gateway : List.of(a, b)) {
             assertFalse(gateway.logText().contains("Job failed"), "no job failed; see " + gateway.log);
         }
+    }
+
+    /**
+     * What a gateway that missed the broker's death was doing, for the failure's message (CI keeps only that): /ping,
+     * its last log lines, and its threads that watch the broker or answer /ping, from jstack.
+     */
+    private static String stateOf(GatewayProcess gateway) {
+        StringBuilder state = new StringBuilder(gateway.log.getParent().getFileName() + ": /ping " + gateway.pingStatus()
+                + ", process alive " + gateway.process.isAlive() + "\nlast log lines:");
+        List<String> lines = gateway.logText().lines().toList();
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(line -> state.append("\n  ").append(line));
+        try {
+            Process jstack = new ProcessBuilder("jstack", Long.toString(gateway.process.pid())).redirectErrorStream(true).start();
+            String threads = new String(jstack.getInputStream().readAllBytes());
+            state.append("\nthreads:");
+            for (String thread : threads.split("\n\n")) {
+                if (thread.contains("broker-watch") || thread.contains("vert.x-eventloop") || thread.contains("failover")
+                        || thread.contains("ClientSessionFactoryImpl")) {
+                    state.append("\n").append(thread.lines().limit(12).reduce((x, y) -> x + "\n" + y).orElse(""));
+                }
+            }
+        } catch (IOException e) {
+            state.append("\njstack failed: ").append(e);
+        }
+        return state.toString();
     }
 
     @Test
