@@ -98,6 +98,13 @@ class ContainerImageIT {
 
         assertEquals(0, run(Duration.ofSeconds(30), "podman", "exec", container, "sh", "-c",
                 "test \"$(id -u)\" = 10001 && test -d /app/data/broker"), "runs as user 10001, its data in the volume");
+        // gateway.queue.consumer-nice as shipped (10): an unprivileged user may lower its own threads' priority, and
+        // JNA finds a place for its native part in the image; the nice value is field 19 of a thread's stat
+        assertEquals(0, run(Duration.ofSeconds(30), "podman", "exec", container, "sh", "-c", """
+                nices=$(for task in /proc/[0-9]*/task/*; do
+                  case "$(cat "$task/comm" 2>/dev/null)" in job-worker-*) read -r stat < "$task/stat"; set -- ${stat#*) }; echo "${17}";; esac
+                done | sort -u)
+                echo "job-worker nice values: $nices"; test "$nices" = 10"""), "the job-worker threads run at nice 10");
     }
 
     private static boolean onPath(String program) {
