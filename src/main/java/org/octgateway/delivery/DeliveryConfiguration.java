@@ -21,13 +21,13 @@ import org.octgateway.validation.WebhookAddressPolicy;
 /** Webhook delivery: its signer, its retry decisions, and the guarded HTTP client every attempt goes through. */
 public class DeliveryConfiguration implements CamelConfiguration {
 
-    /** Signs webhook requests (routes/delivery.yaml) when gateway.webhook.secret is set. */
     /** The deliver-webhook route's consumer threads, below the HTTP threads' priority (queue/ConsumerThreads). */
     @BindToRegistry(lazy = true)
     public ConsumerThreads deliveryThreads(@PropertyInject("gateway.queue.consumer-nice") int nice) {
         return new ConsumerThreads("deliver-webhook", nice);
     }
 
+    /** Signs webhook requests (routes/delivery.yaml) when gateway.webhook.secret is set. */
     @BindToRegistry
     public WebhookSigner webhookSigner(@PropertyInject("gateway.webhook.secret") String secret) {
         return new WebhookSigner(secret);

@@ -51,8 +51,8 @@ public final class ConsumerThreads implements TaskExecutor {
     }
 
     /**
-     * Runs the listener's task (one consumer, for as long as the listener runs) on a thread of its own; a daemon, as
-     * Camel's own consumer threads are (the routes' graceful shutdown is what waits for their jobs).
+     * Runs the listener's task (one consumer, for as long as the listener runs) on a thread of its own; a daemon, so
+     * that it never holds the JVM up: the routes' graceful shutdown is what waits for the jobs in hand.
      */
     @Override
     public void execute(Runnable task) {
@@ -66,11 +66,11 @@ public final class ConsumerThreads implements TaskExecutor {
         thread.start();
     }
 
-    /** The calling thread's nice value raised by {@code steps} (at most to 19); false (said once) where that cannot be done. */
-    static boolean lowerOwnPriority(int steps) {
+    /** The calling thread's nice value raised by {@code steps} (at most to 19); said once where that cannot be done. */
+    private static void lowerOwnPriority(int steps) {
         if (!Platform.isLinux()) {
             reportOnce("the OS is not Linux");
-            return false;
+            return;
         }
         try {
             // "/proc/thread-self" links to "<pid>/task/<tid>": the TID, which Java 17 does not give otherwise
@@ -79,12 +79,9 @@ public final class ConsumerThreads implements TaskExecutor {
             int nice = Math.min(19, LibC.INSTANCE.getpriority(PRIO_PROCESS, tid) + steps);
             if (LibC.INSTANCE.setpriority(PRIO_PROCESS, tid, nice) != 0) {
                 reportOnce("setpriority failed, errno " + Native.getLastError());
-                return false;
             }
-            return true;
         } catch (Exception | LinkageError e) {
             reportOnce(e.toString());
-            return false;
         }
     }
 
