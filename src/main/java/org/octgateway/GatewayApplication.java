@@ -24,7 +24,18 @@ public final class GatewayApplication {
     private GatewayApplication() {
     }
 
+    /**
+     * Vert.x copies class-path files it serves into a {@code vertx-cache-<uuid>} directory under java.io.tmpdir, made
+     * at its start and removed only by a clean stop: every gateway killed left one behind. The gateway serves no file
+     * through Vert.x, so it resolves none from the class path, and no such directory is made (unless the JVM's -D says
+     * otherwise).
+     */
+    private static final String VERTX_CLASS_PATH_FILES_OFF = "vertx.disableFileCPResolving";
+
     public static void main(String... args) throws Exception {
+        if (System.getProperty(VERTX_CLASS_PATH_FILES_OFF) == null) {
+            System.setProperty(VERTX_CLASS_PATH_FILES_OFF, "true");
+        }
         preloadTrustStore();
         Main main = new Main(GatewayApplication.class);
         // Defaults are packaged in the jar; an application.properties in the working directory overrides them

@@ -97,6 +97,12 @@ class CrashSafetyIT {
         new ProcessBuilder("kill", "-KILL", Long.toString(first.pid())).inheritIO().start().waitFor();
         assertTrue(first.waitFor(20, TimeUnit.SECONDS), "the gateway did not die");
         assertEquals(128 + 9, first.exitValue(), "exit status of a process killed by SIGKILL");
+        // nothing of the dead process is left in its temp directory: Vert.x made a vertx-cache-<uuid> there, removed
+        // only by a clean stop, until the gateway turned its class-path file resolving off (GatewayApplication)
+        try (var left = Files.list(tmpDir())) {
+            assertEquals(List.of(), left.map(path -> path.getFileName().toString())
+                    .filter(name -> name.startsWith("vertx-cache-")).toList(), "left in java.io.tmpdir by the killed gateway");
+        }
 
         // The inference server recovers (the newest stub wins); the gateway restarts on the same data dir.
         inference.stubFor(post(urlPathEqualTo("/inference")).willReturn(okJson("{\"slow\":false}")));
@@ -112,6 +118,11 @@ class CrashSafetyIT {
         assertTrue(second.isAlive());
     }
 
+    /** The gateways' java.io.tmpdir, their own. */
+    private Path tmpDir() throws IOException {
+        return Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-tmp"));
+    }
+
     private Set<String> completedAtWebhook() {
         return new TreeSet<>(WebhookEnvelopes.completed(webhook, "/hook").keySet());
     }
@@ -124,6 +135,7 @@ class CrashSafetyIT {
                 "-Dcamel.server.port=" + port,
                 "-Dcamel.management.port=" + freePort(),
                 "-Dgateway.data-dir=" + dataDir,
+                "-Djava.io.tmpdir=" + tmpDir(),
                 "-Dgateway.demo.enabled=false",
                 "-Dgateway.inference.url=" + inference.baseUrl() + "/inference",
                 "-Dgateway.inference.concurrency=2",
