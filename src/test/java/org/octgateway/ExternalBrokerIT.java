@@ -2,6 +2,7 @@ package org.octgateway;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -161,8 +162,7 @@ class ExternalBrokerIT {
                             .forEach(line -> where.append("\n").append(gateway.log.getParent().getFileName()).append(": ").append(line));
                 }
             }
-            new ProcessBuilder("jstack", Long.toString(a.process.pid()))
-                    .redirectOutput(WORK.resolve("a-threads-" + System.nanoTime() + ".txt").toFile()).start().waitFor();
+            Files.writeString(WORK.resolve("a-threads-" + System.nanoTime() + ".txt"), a.threadDump());
             throw new AssertionError(where.toString(), e);
         }
         b = gateway("b2").awaitPing(Duration.ofSeconds(90)); // back to two for what follows
@@ -207,18 +207,12 @@ class ExternalBrokerIT {
                 + ", process alive " + gateway.process.isAlive() + "\nlast log lines:");
         List<String> lines = gateway.logText().lines().toList();
         lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(line -> state.append("\n  ").append(line));
-        try {
-            Process jstack = new ProcessBuilder("jstack", Long.toString(gateway.process.pid())).redirectErrorStream(true).start();
-            String threads = new String(jstack.getInputStream().readAllBytes());
-            state.append("\nthreads:");
-            for (String thread : threads.split("\n\n")) {
-                if (thread.contains("broker-watch") || thread.contains("vert.x-eventloop") || thread.contains("failover")
-                        || thread.contains("ClientSessionFactoryImpl")) {
-                    state.append("\n").append(thread.lines().limit(12).reduce((x, y) -> x + "\n" + y).orElse(""));
-                }
+        state.append("\nthreads:");
+        for (String thread : gateway.threadDump().split("\n\n")) {
+            if (thread.contains("broker-watch") || thread.contains("vert.x-eventloop") || thread.contains("failover")
+                    || thread.contains("ClientSessionFactoryImpl") || thread.startsWith("jstack failed")) {
+                state.append("\n").append(String.join("\n", thread.lines().limit(12).toList()));
             }
-        } catch (IOException e) {
-            state.append("\njstack failed: ").append(e);
         }
         return state.toString();
     }

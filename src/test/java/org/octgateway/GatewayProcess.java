@@ -170,6 +170,16 @@ final class GatewayProcess {
         }
     }
 
+    /** This child's threads as jstack prints them, each followed by a blank line; or why they could not be read. */
+    String threadDump() {
+        try {
+            Process jstack = new ProcessBuilder("jstack", Long.toString(process.pid())).redirectErrorStream(true).start();
+            return new String(jstack.getInputStream().readAllBytes());
+        } catch (IOException e) {
+            return "jstack failed: " + e;
+        }
+    }
+
     /** Ends this child (and only it) if it is still running. */
     void kill() {
         if (process.isAlive()) {
