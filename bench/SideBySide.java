@@ -145,6 +145,7 @@ public class SideBySide {
             sink.reset();
             r.put("warm_uploads", String.valueOf(warmUp(gateway)));
             runRows(gateway, r, false);
+            acceptAloneRow(gateway, r);
             r.put("peak_rss_mb", fmt(gateway.peakRssMb(), 0));
             r.put("rss_after_load_mb", fmt(gateway.rssMb(), 0));
         } finally {
@@ -173,9 +174,10 @@ public class SideBySide {
         Path dir = Files.createDirectories(work.resolve(name));
         Path buckets = Files.createDirectories(work.resolve("buckets"));
         int port = freePort();
+        int managementPort = freePort();
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(gatewayJvmOpts);
-        cmd.addAll(List.of("-Dcamel.server.port=" + port, "-Dcamel.management.port=" + freePort(),
+        cmd.addAll(List.of("-Dcamel.server.port=" + port, "-Dcamel.management.port=" + managementPort,
                 "-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("gateway.log").toFile());
@@ -186,7 +188,9 @@ public class SideBySide {
         pb.environment().put("GATEWAY_WEBHOOK_ALLOWED_SUBNETS", "127.0.0.1/32");
         pb.environment().putAll(gatewayEnv);
         pb.environment().putAll(env);
-        return Child.start(name, pb, "http://127.0.0.1:" + port);
+        Child child = Child.start(name, pb, "http://127.0.0.1:" + port);
+        child.management = "http://127.0.0.1:" + managementPort;
+        return child;
     }
 
     static void idleRss(Child child, Map<String, String> r) throws InterruptedException {
@@ -250,6 +254,49 @@ public class SideBySide {
                 r.get(row + "_e2e_jobs_s"), sink.distinct() - before, sent(uploads)));
         if (upload.non200 > 0) {
             r.put(row + "_non200", String.valueOf(upload.non200));
+        }
+    }
+
+    /**
+     * The durable accept path alone: the same upload burst with the gateway's job and delivery consumers stopped
+     * (routes stopped through Jolokia, as an operator would in hawtio), so nothing but accepting runs on the cores.
+     * What the accept rows would reach if no job ran during a burst: the ceiling of any scheduling change. The routes
+     * are started again and the jobs delivered before the bench goes on.
+     */
+    static void acceptAloneRow(Child child, Map<String, String> r) throws Exception {
+        int before = sink.distinct();
+        for (String route : List.of("job-worker", "deliver-webhook")) {
+            routeOperation(child, route, "stop");
+        }
+        double cpu = child.cpuSeconds();
+        double jit = child.jitCpuSeconds();
+        double gc = child.gcCpuSeconds();
+        Hey upload = hey(child, "uploads, consumers stopped", uploads, "POST", "/invocations", true);
+        r.put("alone_accept_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
+        r.put("alone_accept_jit_ms", fmt((child.jitCpuSeconds() - jit) * 1000 / sent(uploads), 2));
+        r.put("alone_accept_gc_ms", fmt((child.gcCpuSeconds() - gc) * 1000 / sent(uploads), 2));
+        r.put("alone_accept_rps", fmt(upload.rps, 0));
+        for (String route : List.of("deliver-webhook", "job-worker")) {
+            routeOperation(child, route, "start");
+        }
+        boolean all = sink.awaitDistinct(before + sent(uploads), Duration.ofSeconds(300));
+        log(String.format("accept alone: %s accepted/s, %s ms CPU per upload (JIT %s, GC %s); then %d of %d delivered",
+                r.get("alone_accept_rps"), r.get("alone_accept_cpu_ms"), r.get("alone_accept_jit_ms"), r.get("alone_accept_gc_ms"),
+                sink.distinct() - before, sent(uploads)));
+        if (!all || upload.non200 > 0) {
+            r.put("alone_non200", String.valueOf(upload.non200));
+        }
+    }
+
+    /** Stops or starts one of the gateway's routes through Jolokia (its management port, loopback). */
+    static void routeOperation(Child child, String route, String operation) throws Exception {
+        String body = "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=oct-inference-gateway,type=routes,name=\\\"" + route
+                + "\\\"\",\"operation\":\"" + operation + "()\"}";
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(child.management + "/observe/jolokia"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200 || !answer.body().contains("\"status\":200")) {
+            throw new IllegalStateException(operation + " " + route + " through Jolokia: " + answer.statusCode() + " " + answer.body());
         }
     }
 
@@ -376,6 +423,8 @@ public class SideBySide {
         final String name;
         final Process process;
         final String base;
+        /** The gateway's management port (Jolokia), null for the seed. */
+        String management;
         double coldStartSeconds;
 
         Child(String name, Process process, String base) {
@@ -702,6 +751,10 @@ public class SideBySide {
         row(b, "upload accept p50 ms, inference instant, gateway concurrency 4", s.get("instant_accept_p50_ms"), g.get("instant_accept_p50_ms"), false);
         row(b, "end to end jobs/s (to the last webhook), inference instant, gateway concurrency 4",
                 s.get("instant_e2e_jobs_s"), g.get("instant_e2e_jobs_s"), true);
+        // not a target: the gateway's accept path with its job and delivery consumers stopped (acceptAloneRow),
+        // against the seed accepting while its background tasks run, as it always does
+        row(b, "... upload accept req/s with the gateway's job and delivery routes stopped (its accept path alone; the seed as above)",
+                s.get("instant_accept_rps"), g.get("alone_accept_rps"), true);
         row(b, "upload accept req/s, inference instant, gateway concurrency " + modelSlots, s.get("instant_accept_rps"),
                 g.get("instant16_accept_rps"), true);
         row(b, "end to end jobs/s, inference instant, gateway concurrency " + modelSlots, s.get("instant_e2e_jobs_s"),
@@ -720,6 +773,8 @@ public class SideBySide {
         b.append("| **CPU per request or job (process user + system time; does not depend on the machine's load)** | | | |\n");
         row(b, "CPU ms per `GET /ping`", s.get("ping_cpu_ms"), g.get("ping_cpu_ms"), false);
         row(b, "CPU ms per upload while hey sends them, inference instant", s.get("instant_accept_cpu_ms"), g.get("instant_accept_cpu_ms"), false);
+        row(b, "... the gateway's accept path alone (job and delivery routes stopped; of which JIT / GC)", "",
+                g.get("alone_accept_cpu_ms") + " (" + g.get("alone_accept_jit_ms") + " / " + g.get("alone_accept_gc_ms") + ")", false);
         row(b, "CPU ms per job, upload to webhook, inference instant", s.get("instant_job_cpu_ms"), g.get("instant_job_cpu_ms"), false);
         row(b, "CPU ms per job, upload to webhook, inference 50 ms × 16", s.get("slow_job_cpu_ms"), g.get("slow_job_cpu_ms"), false);
         // the two rows above, split: how much of the gateway's CPU was its JIT still compiling, and its GC
