@@ -236,17 +236,13 @@ public class SideBySide {
     static void uploadRow(Child child, Map<String, String> r, String row) throws Exception {
         int before = sink.distinct();
         long start = System.currentTimeMillis();
-        double cpu = child.cpuSeconds();
-        double jit = child.jitCpuSeconds();
-        double gc = child.gcCpuSeconds();
+        CpuMark cpu = CpuMark.of(child);
         Hey upload = hey(child, "uploads, model " + row, uploads, "POST", "/invocations", true);
-        r.put(row + "_accept_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
+        r.put(row + "_accept_cpu_ms", fmt((child.cpuSeconds() - cpu.all()) * 1000 / sent(uploads), 2));
         int expected = before + sent(uploads);
         boolean all = sink.awaitDistinct(expected, Duration.ofSeconds(300));
         double seconds = (sink.lastMillis() - start) / 1000.0;
-        r.put(row + "_job_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
-        r.put(row + "_job_jit_ms", fmt((child.jitCpuSeconds() - jit) * 1000 / sent(uploads), 2));
-        r.put(row + "_job_gc_ms", fmt((child.gcCpuSeconds() - gc) * 1000 / sent(uploads), 2));
+        cpu.putPerUpload(child, r, row + "_job");
         r.put(row + "_accept_rps", fmt(upload.rps, 0));
         r.put(row + "_accept_p50_ms", fmt(upload.p50 * 1000, 1));
         r.put(row + "_e2e_jobs_s", all ? fmt(sent(uploads) / seconds, 0) : "incomplete");
@@ -268,13 +264,9 @@ public class SideBySide {
         for (String route : List.of("job-worker", "deliver-webhook")) {
             routeOperation(child, route, "stop");
         }
-        double cpu = child.cpuSeconds();
-        double jit = child.jitCpuSeconds();
-        double gc = child.gcCpuSeconds();
+        CpuMark cpu = CpuMark.of(child);
         Hey upload = hey(child, "uploads, consumers stopped", uploads, "POST", "/invocations", true);
-        r.put("alone_accept_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(uploads), 2));
-        r.put("alone_accept_jit_ms", fmt((child.jitCpuSeconds() - jit) * 1000 / sent(uploads), 2));
-        r.put("alone_accept_gc_ms", fmt((child.gcCpuSeconds() - gc) * 1000 / sent(uploads), 2));
+        cpu.putPerUpload(child, r, "alone_accept");
         r.put("alone_accept_rps", fmt(upload.rps, 0));
         for (String route : List.of("deliver-webhook", "job-worker")) {
             routeOperation(child, route, "start");
@@ -291,11 +283,26 @@ public class SideBySide {
         }
     }
 
+    /** A child's CPU time so far (all its threads, its JIT compiler threads, its GC threads), seconds. */
+    record CpuMark(double all, double jit, double gc) {
+        static CpuMark of(Child child) {
+            return new CpuMark(child.cpuSeconds(), child.jitCpuSeconds(), child.gcCpuSeconds());
+        }
+
+        /** The CPU used since this mark per upload of a burst, ms: {@code <prefix>_cpu_ms}, {@code _jit_ms}, {@code _gc_ms}. */
+        void putPerUpload(Child child, Map<String, String> r, String prefix) {
+            r.put(prefix + "_cpu_ms", fmt((child.cpuSeconds() - all) * 1000 / sent(uploads), 2));
+            r.put(prefix + "_jit_ms", fmt((child.jitCpuSeconds() - jit) * 1000 / sent(uploads), 2));
+            r.put(prefix + "_gc_ms", fmt((child.gcCpuSeconds() - gc) * 1000 / sent(uploads), 2));
+        }
+    }
+
     /** Stops or starts one of the gateway's routes through Jolokia (its management port, loopback; the CamelContext is
      *  named by camel.main.name in application.properties). */
     static void routeOperation(Child child, String route, String operation) throws Exception {
-        String body = "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=oct-inference-gateway,type=routes,name=\\\"" + route
-                + "\\\"\",\"operation\":\"" + operation + "()\"}";
+        String body = """
+                {"type":"exec","mbean":"org.apache.camel:context=oct-inference-gateway,type=routes,name=\\"%s\\"","operation":"%s()"}"""
+                .formatted(route, operation);
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(child.management + "/observe/jolokia"))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
