@@ -9,13 +9,13 @@ import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /** Everything the gateway logs under one logger name (and below) while open, as text. */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
 
     private final StringWriter text = new StringWriter();
     private final WriterAppender appender;
     private final Logger logger;
 
-    CapturedLog(String loggerName) {
+    public CapturedLog(String loggerName) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         logger = context.getLogger(loggerName);
         appender = WriterAppender.newBuilder().setName("captured-" + System.nanoTime()).setTarget(text)
@@ -24,7 +24,7 @@ final class CapturedLog implements AutoCloseable {
         logger.addAppender(appender);
     }
 
-    String text() {
+    public String text() {
         return text.toString();
     }
 

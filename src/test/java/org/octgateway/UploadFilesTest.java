@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -27,6 +28,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,10 +52,25 @@ class UploadFilesTest extends GatewayTestSupport {
         webhooks().stubFor(any(anyUrl()).willReturn(ok()));
     }
 
+    /** Everything logged during each test, watched for exceptions nothing handled. */
+    private CapturedLog logged;
+
+    @BeforeEach
+    void watchForUnhandledExceptions() {
+        logged = new CapturedLog("");
+    }
+
     @AfterEach
     void noPartFileIsLeftBehind() {
         await("the upload directory is empty").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> partFiles().isEmpty());
+    }
+
+    /** However an upload ends, the operator's log shows no "Unhandled exception" with its stack trace. */
+    @AfterEach
+    void noUploadEndsInAnUnhandledException() {
+        logged.close();
+        assertFalse(logged.text().contains("Unhandled exception"), logged.text());
     }
 
     private Path uploadDir() {
