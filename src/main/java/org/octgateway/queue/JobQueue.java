@@ -40,11 +40,13 @@ public class JobQueue {
     private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
 
     private final ConnectionFactory connectionFactory;
+    private final QueueDestinations destinations;
     private final String queueName;
     private final ObjectMapper json;
 
-    public JobQueue(ConnectionFactory connectionFactory, String queueName, ObjectMapper json) {
+    public JobQueue(ConnectionFactory connectionFactory, QueueDestinations destinations, String queueName, ObjectMapper json) {
         this.connectionFactory = connectionFactory;
+        this.destinations = destinations;
         this.queueName = queueName;
         this.json = json;
     }
@@ -60,7 +62,7 @@ public class JobQueue {
     public void enqueue(List<Job> jobs, Path image, Admission admission) {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-             MessageProducer producer = session.createProducer(session.createQueue(queueName))) {
+             MessageProducer producer = session.createProducer(destinations.resolveDestinationName(session, queueName, false))) {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             // a small image is written into each message: as a streamed large message every upload cost a file and
             // a disk sync of its own in the broker (~3 ms here), besides the journal commit

@@ -84,9 +84,17 @@ public class QueueConfiguration implements CamelConfiguration {
         return new JmsMessageRead();
     }
 
+    /** The gateway's queues, looked up in the broker once each (see the class). */
+    @BindToRegistry
+    public QueueDestinations queueDestinations() {
+        return new QueueDestinations();
+    }
+
     @BindToRegistry(lazy = true)
-    public JmsComponent jms(CachingConnectionFactory jmsConnectionFactory) {
-        return JmsComponent.jmsComponent(jmsConnectionFactory);
+    public JmsComponent jms(CachingConnectionFactory jmsConnectionFactory, QueueDestinations queueDestinations) {
+        JmsComponent jms = JmsComponent.jmsComponent(jmsConnectionFactory);
+        jms.setDestinationResolver(queueDestinations);
+        return jms;
     }
 
     /** Readiness and /ping state, kept by a watch connection's listeners (a Camel service, see {@link #configure}). */
@@ -104,9 +112,9 @@ public class QueueConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobQueue jobQueue(CachingConnectionFactory jmsConnectionFactory,
+    public JobQueue jobQueue(CachingConnectionFactory jmsConnectionFactory, QueueDestinations queueDestinations,
                              @PropertyInject("gateway.queue.jobs") String jobsQueue) {
-        return new JobQueue(jmsConnectionFactory, jobsQueue, new ObjectMapper());
+        return new JobQueue(jmsConnectionFactory, queueDestinations, jobsQueue, new ObjectMapper());
     }
 
     /** The backlog limits, with the callers' counts read back from the broker (see {@link #configure}). */
