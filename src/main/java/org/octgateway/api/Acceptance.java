@@ -19,7 +19,6 @@ import org.octgateway.queue.JobQueue;
 import org.octgateway.queue.QueueHealth;
 import org.octgateway.state.RequestStates;
 import org.octgateway.validation.JobRequest;
-import org.octgateway.validation.RequestValidator;
 import org.octgateway.validation.UploadedImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +50,9 @@ public class Acceptance {
     /**
      * Accepts an upload: its job (the image is the request's uploaded file, the request_uuid new), queued as its
      * caller's with the image's bytes streamed from the upload's file; the answer {filename, status, request_uuid}.
-     * One bean step instead of three (job, queue, answer): each step costs the route a parameter binding and a
-     * reflective call.
+     * One route step instead of three (job, queue, answer).
      */
-    public Answers.UploadSent acceptUpload(@ExchangeProperty(RequestValidator.JOB_REQUEST) JobRequest request,
-                                           @ExchangeProperty(UploadedImage.PROPERTY) UploadedImage image,
-                                           @ExchangeProperty(MessageNames.CALLER) String caller,
-                                           @ExchangeProperty(RequestStates.REQUEST_TTL) long ttlSeconds) {
+    public Answers.UploadSent acceptUpload(JobRequest request, UploadedImage image, String caller, long ttlSeconds) {
         Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, image.filename(),
                 request.examinationId(), request.webhookUrl(), request.inferenceParameters(), null, null,
                 System.currentTimeMillis());

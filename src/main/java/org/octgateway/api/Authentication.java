@@ -6,7 +6,6 @@ import java.util.Map;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import org.apache.camel.Header;
 import org.octgateway.contract.ApiError;
 import org.octgateway.contract.JsonAnswers;
 import org.slf4j.Logger;
@@ -61,9 +60,11 @@ public class Authentication {
         };
     }
 
-    /** The caller whose key these headers present, {@link ApiKeys#ANONYMOUS} without keys configured, or a 401. */
-    /** The caller's name for the request's credentials (Bearer or X-API-Key), or 401. */
-    public String callerOf(@Header(AUTHORIZATION) String authorization, @Header(API_KEY) String apiKey) {
+    /**
+     * The caller whose key the request's Authorization (Bearer) or X-API-Key header presents, {@link ApiKeys#ANONYMOUS}
+     * without keys configured, or a 401.
+     */
+    public String callerOf(String authorization, String apiKey) {
         if (apiKeys.isEmpty()) {
             return ApiKeys.ANONYMOUS;
         }

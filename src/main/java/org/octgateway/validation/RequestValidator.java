@@ -16,9 +16,7 @@ public class RequestValidator {
     }
 
     /** The headers of {@code POST /invocations} (where the spec also spells mm_crop_zone_nerve mm_nerve_crop_zone). */
-    public JobRequest validateUpload(@Header(RequestHeaders.WEBHOOK_URL) String webhookUrl,
-                                     @Header(RequestHeaders.INFERENCE_PARAMETERS) String inferenceParameters,
-                                     @Header(RequestHeaders.EXAMINATION_ID) String examinationId) {
+    public JobRequest validateUpload(String webhookUrl, String inferenceParameters, String examinationId) {
         return validate(webhookUrl, inferenceParameters, examinationId, InferenceParameters.NERVE_CROP_ZONE_UPLOAD_SPELLING);
     }
 

@@ -7,10 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.activation.DataHandler;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import org.apache.camel.attachment.CamelFileDataSource;
-import org.apache.camel.language.simple.Simple;
 import org.octgateway.contract.ApiError;
 import org.octgateway.contract.RequestHeaders;
 
@@ -37,9 +34,8 @@ public record UploadedImage(String filename, Path file, long size, ImageType typ
      * @param partCount      how many file parts the form had, repeated names included
      * @param imageTextField a text field named {@code image}, which the HTTP server hands over as a header
      */
-    public static UploadedImage read(@Simple("${attachments}") Map<String, DataHandler> parts,
-                                     @Header(Exchange.ATTACHMENTS_SIZE) Integer partCount,
-                                     @Header(RequestHeaders.IMAGE_PART) Object imageTextField) throws IOException {
+    public static UploadedImage read(Map<String, DataHandler> parts, Integer partCount, Object imageTextField)
+            throws IOException {
         DataHandler part = parts == null ? null : parts.get(RequestHeaders.IMAGE_PART);
         if (part == null) {
             throw new ApiError(400, "missing_image",
