@@ -258,8 +258,9 @@ public class SideBySide {
     /**
      * The durable accept path alone: the same upload burst with the gateway's job and delivery consumers stopped
      * (routes stopped through Jolokia, as an operator would in hawtio), so nothing but accepting runs on the cores:
-     * what the accept rows could reach if no job ran during a burst. Read it with its JIT share: the burst takes code
-     * paths the warm-up did not compile. The routes are started again and the jobs delivered before the bench goes on.
+     * what the accept rows could reach if no job ran during a burst. It warms up on its own first (accepting alone takes
+     * code paths the first warm-up did not compile); read it with the JIT share left. The routes are started again and
+     * the jobs delivered before the bench goes on.
      */
     static void acceptAloneRow(Child child, Map<String, String> r) throws Exception {
         int before = sink.distinct();
@@ -311,7 +312,7 @@ public class SideBySide {
         /** The CPU used since this mark per upload of a burst, ms: {@code <prefix>_cpu_ms}, {@code _jit_ms}, {@code _gc_ms}. */
         void putPerUpload(Child child, Map<String, String> r, String prefix) {
             r.put(prefix + "_cpu_ms", fmt((child.cpuSeconds() - all) * 1000 / sent(uploads), 2));
-            r.put(prefix + "_jit_ms", fmt((child.jitCpuSeconds() - jit) * 1000 / sent(uploads), 2));
+            r.put(prefix + "_jit_ms", fmt(jitPerUpload(child), 2));
             r.put(prefix + "_gc_ms", fmt((child.gcCpuSeconds() - gc) * 1000 / sent(uploads), 2));
         }
     }
