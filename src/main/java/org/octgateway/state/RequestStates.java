@@ -193,6 +193,7 @@ public class RequestStates {
                     insert.executeBatch();
                 }
                 connection.commit();
+                sql.committed(connection);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;

@@ -27,9 +27,23 @@ final class Sql {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource db;
+    /** Whether db is the embedded H2 file, whose commits need {@link EmbeddedStoreHeader} to survive a kill -9. */
+    private final boolean embeddedH2;
 
+    /** Statements on an external database (PostgreSQL), which makes its own commits durable. */
     Sql(DataSource db) {
+        this(db, false);
+    }
+
+    private Sql(DataSource db, boolean embeddedH2) {
         this.db = db;
+        this.embeddedH2 = embeddedH2;
+    }
+
+    /** Statements on the embedded H2 file StateConfiguration opens. */
+    static Sql embeddedH2(DataSource db) {
+        EmbeddedStoreHeader.check();
+        return new Sql(db, true);
     }
 
     DataSource dataSource() {
@@ -40,9 +54,21 @@ final class Sql {
     int update(String sql, Object... parameters) {
         try (Connection connection = db.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, parameters);
-            return statement.executeUpdate();
+            int changed = statement.executeUpdate();
+            committed(connection);
+            return changed;
         } catch (SQLException e) {
             throw new StateStoreException(e);
+        }
+    }
+
+    /**
+     * To be called after each commit on {@code connection}, before its caller learns that the commit returned: on the
+     * embedded H2 it makes the commit findable after a kill -9 (EmbeddedStoreHeader).
+     */
+    void committed(Connection connection) throws SQLException {
+        if (embeddedH2) {
+            EmbeddedStoreHeader.pointAtNewestChunk(connection);
         }
     }
 
@@ -68,6 +94,7 @@ final class Sql {
                     }
                 });
                 connection.commit();
+                committed(connection);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -83,7 +110,9 @@ final class Sql {
     boolean insertIfAbsent(String sql, Object... parameters) {
         try (Connection connection = db.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, parameters);
-            return statement.executeUpdate() == 1;
+            boolean inserted = statement.executeUpdate() == 1;
+            committed(connection);
+            return inserted;
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 return false;

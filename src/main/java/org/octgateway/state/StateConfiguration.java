@@ -67,22 +67,28 @@ public class StateConfiguration implements CamelConfiguration {
         return new HikariDataSource(config);
     }
 
+    /** The statements of RequestStates, ExamCompletion and Idempotency, on the embedded H2 or gateway.db.url's database. */
     @BindToRegistry(lazy = true)
-    public RequestStates requestStates(HikariDataSource stateDataSource,
+    public Sql stateSql(HikariDataSource stateDataSource, @PropertyInject("gateway.db.url") String url) {
+        return isEmbedded(url) ? Sql.embeddedH2(stateDataSource) : new Sql(stateDataSource);
+    }
+
+    @BindToRegistry(lazy = true)
+    public RequestStates requestStates(Sql stateSql,
             @PropertyInject("gateway.request.ttl-seconds") long ttlSeconds) {
-        return new RequestStates(new Sql(stateDataSource), ttlSeconds);
+        return new RequestStates(stateSql, ttlSeconds);
     }
 
     @BindToRegistry(lazy = true)
-    public ExamCompletion examCompletion(HikariDataSource stateDataSource,
+    public ExamCompletion examCompletion(Sql stateSql,
             @PropertyInject("gateway.exam.claim-grace-ms") long graceMillis) {
-        return new ExamCompletion(new Sql(stateDataSource), graceMillis);
+        return new ExamCompletion(stateSql, graceMillis);
     }
 
     @BindToRegistry(lazy = true)
-    public Idempotency idempotency(HikariDataSource stateDataSource,
+    public Idempotency idempotency(Sql stateSql,
             @PropertyInject("gateway.idempotency.ttl-seconds") long ttlSeconds) {
-        return new Idempotency(new Sql(stateDataSource), ttlSeconds);
+        return new Idempotency(stateSql, ttlSeconds);
     }
 
     @BindToRegistry(lazy = true)

@@ -50,7 +50,7 @@ class EmbeddedStoreCompactionTest {
         StateConfiguration configuration = new StateConfiguration();
         try (HikariDataSource db = configuration.stateDataSource("", null, null, "", dir.toString(), 4, 4, 8, "")) {
             Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
-            RequestStates states = new RequestStates(new Sql(db), 3600);
+            RequestStates states = new RequestStates(configuration.stateSql(db, ""), 3600);
             EmbeddedStoreCompaction compaction = new EmbeddedStoreCompaction(db, 80, 4 << 20, RETENTION_MS);
             long[] sizes = new long[3];
             for (int round = 0; round < sizes.length; round++) {

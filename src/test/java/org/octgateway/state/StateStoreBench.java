@@ -31,6 +31,7 @@ import org.octgateway.job.RequestUuids;
  * System properties: bench.threads (16), bench.warmup (50000), bench.jobs (20000), bench.dir (a new temporary
  * directory), bench.url (a JDBC URL instead of the embedded H2 the gateway builds, e.g. to try H2 settings; ${dir} is
  * replaced by bench.dir), bench.sql (statements, separated by ;;, or @FILE holding them, run after the migrations, e.g. to try a schema change).
+ * bench.header-step=false leaves out EmbeddedStoreHeader's step after each commit (not kill -9 safe; to measure it).
  * bench.compact-every-ms (0: off) runs the gateway's EmbeddedStoreCompaction that often, with bench.compact-fill
  * (target fill rate, percent, 80), bench.compact-write (bytes per round, 4 MB), bench.compact-budget-ms (250) and
  * bench.compact-retention-ms (5000); bench.rate paces the jobs (jobs/s in all), bench.report-every-ms prints the file's
@@ -64,7 +65,9 @@ public final class StateStoreBench {
                     }
                 }
             }
-            RequestStates states = new RequestStates(new Sql(db), 3600);
+            // bench.header-step=false leaves out the embedded store's header step (EmbeddedStoreHeader), to measure its cost
+            RequestStates states = new RequestStates(Boolean.parseBoolean(System.getProperty("bench.header-step", "true"))
+                    ? configuration.stateSql(db, url) : new Sql(db), 3600);
             compactEvery(new EmbeddedStoreCompaction(db, Integer.getInteger("bench.compact-fill", 80),
                     Integer.getInteger("bench.compact-write", 4 << 20), Integer.getInteger("bench.compact-retention-ms", 5000)), Integer.getInteger("bench.compact-every-ms", 0));
             report(dir, Integer.getInteger("bench.report-every-ms", 0));
@@ -175,7 +178,7 @@ public final class StateStoreBench {
     }
 
     /** An upload's job, as Acceptance, the worker and the delivery route write its record (EmbeddedStoreCompactionTest too). */
-    static void oneJob(RequestStates states) {
+    static Job oneJob(RequestStates states) {
         Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "bench-upload",
                 "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).withCaller("anonymous");
         states.accepted(List.of(job), null, 3600);
@@ -184,6 +187,7 @@ public final class StateStoreBench {
         }
         states.completed(job);
         states.delivered(Delivery.firstAttemptOf(job));
+        return job;
     }
 
     /** The bytes of every file under {@code dir}. */
