@@ -20,10 +20,10 @@ import org.h2.mvstore.MVStore;
  * the least-filled chunks, {@code writeLimitBytes} at a time, into a new chunk, while the chunks' fill rate is below
  * {@code targetFillRate} percent, and points the store header at the newest chunk (EmbeddedStoreHeader). H2 frees the
  * emptied chunks at a later commit once they are older than its retention time, which this sets to
- * {@code retentionMillis}, and reuses their space (with H2's 45 s default the file levelled off at 2.2 GB, and 1.2 ms of CPU
- * per job, at 400 jobs/s; with 5 s, at 0.23 GB and 0.86 ms: StateStoreBench). It uses MVStore's public API, under
- * H2's store lock as its background writer would; never {@code compactFile}, which sets the retention time to 0 (one
- * run in three of 16 committing threads then failed with "Chunk not found").
+ * {@code retentionMillis}, and reuses their space (with H2's 45 s default the file levelled off at 2.2 GB, and 1.2 ms
+ * of CPU per job, at 400 jobs/s; with 5 s, at 0.23 GB and 0.86 ms: StateStoreBench). It uses MVStore's public API,
+ * under H2's store lock as its background writer would; never {@code compactFile}, which sets the retention time to 0
+ * (one run in three of 16 committing threads then failed with "Chunk not found").
  */
 public class EmbeddedStoreCompaction {
 

@@ -53,7 +53,8 @@ final class EmbeddedStoreHeader {
 
     /** After a commit on {@code connection}: writes the store header if it does not name the newest chunk. */
     static void pointAtNewestChunk(Connection connection) throws SQLException {
-        MVStore store = ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+        SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
+        MVStore store = session.getDatabase().getStore().getMvStore();
         FileStore<?> file = store.getFileStore();
         if (!(file instanceof RandomAccessStore) || store.isClosed()) {
             return;
