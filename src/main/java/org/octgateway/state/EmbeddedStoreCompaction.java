@@ -5,8 +5,6 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -48,7 +46,7 @@ public class EmbeddedStoreCompaction {
         long deadline = System.nanoTime() + budgetMillis * 1_000_000L;
         int rounds = 0;
         try (Connection connection = dataSource.getConnection()) {
-            MVStore store = store(connection);
+            MVStore store = EmbeddedStoreHeader.mvStore(connection);
             // not in the JDBC URL: H2 applies the URL's settings again on every new connection
             store.setRetentionTime(retentionMillis);
             store.sync();
@@ -59,13 +57,8 @@ public class EmbeddedStoreCompaction {
                 }
             }
             // the rewritten chunks are found after a kill -9 too (the chunks they emptied will be overwritten)
-            EmbeddedStoreHeader.pointAtNewestChunk(connection);
+            EmbeddedStoreHeader.pointAtNewestChunk(store);
         }
         return rounds;
-    }
-
-    private static MVStore store(Connection connection) throws SQLException {
-        SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
-        return session.getDatabase().getStore().getMvStore();
     }
 }

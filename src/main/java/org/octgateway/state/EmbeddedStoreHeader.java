@@ -53,8 +53,11 @@ final class EmbeddedStoreHeader {
 
     /** After a commit on {@code connection}: writes the store header if it does not name the newest chunk. */
     static void pointAtNewestChunk(Connection connection) throws SQLException {
-        SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
-        MVStore store = session.getDatabase().getStore().getMvStore();
+        pointAtNewestChunk(mvStore(connection));
+    }
+
+    /** Writes {@code store}'s header if it does not name the newest chunk. */
+    static void pointAtNewestChunk(MVStore store) throws SQLException {
         FileStore<?> file = store.getFileStore();
         if (!(file instanceof RandomAccessStore) || store.isClosed()) {
             return;
@@ -77,6 +80,12 @@ final class EmbeddedStoreHeader {
         } catch (InvocationTargetException e) {
             throw new SQLException("Could not write the embedded state store's header", e.getCause());
         }
+    }
+
+    /** The MVStore under a connection to the embedded H2 (EmbeddedStoreCompaction's too). */
+    static MVStore mvStore(Connection connection) throws SQLException {
+        SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
+        return session.getDatabase().getStore().getMvStore();
     }
 
     private static Field field(String name) {

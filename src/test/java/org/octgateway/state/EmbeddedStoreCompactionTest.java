@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +47,7 @@ class EmbeddedStoreCompactionTest {
     /** The file's size after each of three rounds of JOBS jobs. */
     private static long[] growth(Path dir, boolean compact) throws Exception {
         StateConfiguration configuration = new StateConfiguration();
-        try (HikariDataSource db = configuration.stateDataSource("", null, null, "", dir.toString(), 4, 4, 8, "")) {
-            Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        try (HikariDataSource db = StateStoreBench.migratedStore(configuration, "", dir)) {
             RequestStates states = new RequestStates(configuration.stateSql(db, ""), 3600);
             EmbeddedStoreCompaction compaction = new EmbeddedStoreCompaction(db, 80, 4 << 20, RETENTION_MS);
             long[] sizes = new long[3];

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.octgateway.job.Job;
@@ -42,8 +41,7 @@ class KilledStateStoreTest {
     @Test
     void everyCommitThatReturnedIsInTheFileAKillLeaves() throws Exception {
         StateConfiguration configuration = new StateConfiguration();
-        try (HikariDataSource db = configuration.stateDataSource("", null, null, "", dataDir.toString(), 4, 4, 8, "")) {
-            Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        try (HikariDataSource db = StateStoreBench.migratedStore(configuration, "", dataDir)) {
             RequestStates states = new RequestStates(configuration.stateSql(db, ""), 3600);
             EmbeddedStoreCompaction compaction = new EmbeddedStoreCompaction(db, 80, 4 << 20, RETENTION_MS);
             long compactedAt = 0;

@@ -51,9 +51,7 @@ public final class StateStoreBench {
             url = url.replace("${dir}", dir.toString());
         }
         StateConfiguration configuration = new StateConfiguration();
-        // the gateway's defaults: 4 workers, 4 jobs ahead, 16 webhook deliveries
-        try (HikariDataSource db = configuration.stateDataSource(url, null, null, "", dir.toString(), 4, 4, 16, "")) {
-            Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        try (HikariDataSource db = migratedStore(configuration, url, dir)) {
             String extra = System.getProperty("bench.sql", "");
             if (extra.startsWith("@")) {
                 extra = Files.readString(Path.of(extra.substring(1))).strip();
@@ -175,6 +173,16 @@ public final class StateStoreBench {
         }
         done.await();
         return cpu.get();
+    }
+
+    /**
+     * The state store StateConfiguration opens (the embedded H2 file under {@code dataDir} when {@code url} is empty),
+     * with the gateway's default pool (4 workers, 4 jobs ahead, 16 webhook deliveries), migrated.
+     */
+    static HikariDataSource migratedStore(StateConfiguration configuration, String url, Path dataDir) {
+        HikariDataSource db = configuration.stateDataSource(url, null, null, "", dataDir.toString(), 4, 4, 16, "");
+        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        return db;
     }
 
     /** An upload's job, as Acceptance, the worker and the delivery route write its record (EmbeddedStoreCompactionTest too). */

@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.octgateway.job.Delivery;
 import org.octgateway.job.Job;
 import org.octgateway.job.RequestUuids;
@@ -93,8 +92,7 @@ public final class StateStoreKillBench {
     /** Runs jobs until killed, printing "request_uuid step" once each step's commit returned. */
     private static void child(Path dir) throws Exception {
         StateConfiguration configuration = new StateConfiguration();
-        HikariDataSource db = configuration.stateDataSource("", null, null, "", dir.toString(), 4, 4, 16, "");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        HikariDataSource db = StateStoreBench.migratedStore(configuration, "", dir);
         RequestStates states = new RequestStates(Boolean.parseBoolean(System.getProperty("bench.header-step", "true"))
                 ? configuration.stateSql(db, "") : new Sql(db), 3600);
         EmbeddedStoreCompaction compaction = configuration.embeddedStoreCompaction(db);
