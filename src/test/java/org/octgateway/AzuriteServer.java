@@ -27,7 +27,7 @@ final class AzuriteServer implements AutoCloseable {
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException("Azurite is not installed: run the build (mvn verify installs it with npm)");
         }
-        port = GatewayTestSupport.freePort();
+        port = TestPorts.free();
         Files.createDirectories(Path.of("target"));
         process = new ProcessBuilder(executable.toString(), "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
                 "--inMemoryPersistence", "--disableTelemetry", "--silent")

@@ -53,8 +53,8 @@ class BrokerFailoverIT {
 
         String pair = "pair-" + System.nanoTime();
         Path shared = WORK.resolve(pair).resolve("shared-store");
-        int primaryPort = GatewayProcess.freePort();
-        int backupPort = GatewayProcess.freePort();
+        int primaryPort = TestPorts.free();
+        int backupPort = TestPorts.free();
         String[] cluster = {"--shared-store", "--failover-on-shutdown", "--clustered", "--cluster-user", "cluster",
                 "--cluster-password", "cluster-password-for-tests", "--data", shared.toString()};
         StandaloneArtemis primary = StandaloneArtemis.create(WORK.resolve(pair), "primary", primaryPort,

@@ -71,8 +71,8 @@ class ContainerImageIT {
         peers.start();
         peers.stubFor(post(urlPathEqualTo("/inference")).willReturn(okJson("{\"finding\":\"none\"}")));
         peers.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
-        int httpPort = GatewayProcess.freePort();
-        int managementPort = GatewayProcess.freePort();
+        int httpPort = TestPorts.free();
+        int managementPort = TestPorts.free();
         assertEquals(0, run(Duration.ofMinutes(1), "podman", "run", "--runtime", "/usr/sbin/runc", "--detach",
                 "--name", container, "--network", "host", "--memory", "768m",
                 "--env", "CAMEL_SERVER_PORT=" + httpPort,

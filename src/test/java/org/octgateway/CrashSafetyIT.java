@@ -2,7 +2,6 @@ package org.octgateway;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +74,7 @@ class CrashSafetyIT {
         inference.stubFor(post(urlPathEqualTo("/inference"))
                 .willReturn(okJson("{\"slow\":true}").withFixedDelay(30_000)));
 
-        int port = freePort();
+        int port = TestPorts.free();
         Process first = startGateway(port, "first-run");
         awaitPing(port, first);
 
@@ -106,7 +105,7 @@ class CrashSafetyIT {
 
         // The inference server recovers (the newest stub wins); the gateway restarts on the same data dir.
         inference.stubFor(post(urlPathEqualTo("/inference")).willReturn(okJson("{\"slow\":false}")));
-        int secondPort = freePort();
+        int secondPort = TestPorts.free();
         Process second = startGateway(secondPort, "second-run");
         awaitPing(secondPort, second);
 
@@ -133,7 +132,7 @@ class CrashSafetyIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java,
                 "-Dcamel.server.port=" + port,
-                "-Dcamel.management.port=" + freePort(),
+                "-Dcamel.management.port=" + TestPorts.free(),
                 "-Dgateway.data-dir=" + dataDir,
                 "-Djava.io.tmpdir=" + tmpDir(),
                 "-Dgateway.demo.enabled=false",
@@ -175,9 +174,4 @@ class CrashSafetyIT {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

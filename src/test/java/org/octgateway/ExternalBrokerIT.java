@@ -69,7 +69,7 @@ class ExternalBrokerIT {
         inference.stubFor(post(urlPathEqualTo("/inference")).willReturn(okJson("{\"finding\":\"none\"}").withFixedDelay(100)));
         webhooks.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
         webhooks.stubFor(post(urlPathEqualTo("/failing")).willReturn(aResponse().withStatus(500)));
-        broker = StandaloneArtemis.create(WORK, "broker-" + System.nanoTime(), GatewayProcess.freePort()).start();
+        broker = StandaloneArtemis.create(WORK, "broker-" + System.nanoTime(), TestPorts.free()).start();
     }
 
     @AfterAll

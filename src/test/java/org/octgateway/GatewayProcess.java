@@ -3,7 +3,6 @@ package org.octgateway;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,8 +27,8 @@ final class GatewayProcess {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    final int httpPort = freePort();
-    final int managementPort = freePort();
+    final int httpPort = TestPorts.free();
+    final int managementPort = TestPorts.free();
     final Path workDir;
     final Path log;
     final Process process;
@@ -187,11 +186,4 @@ final class GatewayProcess {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

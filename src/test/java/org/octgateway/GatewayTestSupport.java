@@ -2,7 +2,6 @@ package org.octgateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,8 +51,8 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     /** Per class: free ports, data dir and peers, created on first use. */
     static final class Peers {
-        final int httpPort = freePort();
-        final int managementPort = freePort();
+        final int httpPort = TestPorts.free();
+        final int managementPort = TestPorts.free();
         final Path dataDir;
         final WireMockServer inference = new WireMockServer(options().dynamicPort());
         final WireMockServer webhooks = new WireMockServer(options().dynamicPort());
@@ -272,12 +271,4 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         return json(answer.body());
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

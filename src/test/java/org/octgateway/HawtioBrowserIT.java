@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,9 +70,9 @@ class HawtioBrowserIT {
                 "playwright-core missing under " + NODE_DIR + "/node_modules (the build's npm install runs in process-test-resources)");
         Files.createDirectories(LOGS);
 
-        businessPort = freePort();
-        managementPort = freePort();
-        hawtioPort = freePort();
+        businessPort = TestPorts.free();
+        managementPort = TestPorts.free();
+        hawtioPort = TestPorts.free();
         dataDir = Files.createTempDirectory("hawtio-it-gateway");
 
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -208,12 +207,6 @@ class HawtioBrowserIT {
         assertEquals(200, response.statusCode(), "upload refused: " + response.body());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 
     private static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {

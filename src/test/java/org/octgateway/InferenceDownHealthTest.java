@@ -28,7 +28,7 @@ class InferenceDownHealthTest extends GatewayTestSupport {
 
     @Override
     protected void overrideProperties(Properties properties) {
-        properties.setProperty("gateway.inference.url", "http://127.0.0.1:" + freePort() + "/inference");
+        properties.setProperty("gateway.inference.url", "http://127.0.0.1:" + TestPorts.free() + "/inference");
         properties.setProperty("gateway.inference.retry-delay-ms", "60000");
         properties.setProperty("gateway.inference.max-retry-delay-ms", "60000");
     }

@@ -18,7 +18,7 @@ class InferenceUnreachableTest extends GatewayTestSupport {
 
     @Override
     protected void overrideProperties(Properties properties) {
-        properties.setProperty("gateway.inference.url", "http://127.0.0.1:" + freePort() + "/inference");
+        properties.setProperty("gateway.inference.url", "http://127.0.0.1:" + TestPorts.free() + "/inference");
         properties.setProperty("gateway.inference.max-attempts", "3");
     }
 

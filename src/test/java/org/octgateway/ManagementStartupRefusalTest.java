@@ -44,7 +44,7 @@ class ManagementStartupRefusalTest {
 
     @Test
     void managementEndpointsOnTheBusinessPortRefuseToStart() throws Exception {
-        int port = GatewayTestSupport.freePort();
+        int port = TestPorts.free();
         String message = failedStartup(Map.of("camel.server.port", Integer.toString(port),
                 "camel.management.port", Integer.toString(port)));
         assertTrue(message.contains("Give camel.management.port a port of its own"), message);
@@ -53,8 +53,8 @@ class ManagementStartupRefusalTest {
     /** Starts the gateway as GatewayApplication does, with these settings; returns the startup failure's messages. */
     private static String failedStartup(Map<String, String> settings) throws Exception {
         Map<String, String> all = new HashMap<>(Map.of(
-                "camel.server.port", Integer.toString(GatewayTestSupport.freePort()),
-                "camel.management.port", Integer.toString(GatewayTestSupport.freePort()),
+                "camel.server.port", Integer.toString(TestPorts.free()),
+                "camel.management.port", Integer.toString(TestPorts.free()),
                 "gateway.data-dir", dataDir().toString()));
         all.putAll(settings);
         int managementPort = Integer.parseInt(all.get("camel.management.port"));

@@ -24,7 +24,7 @@ final class S3ProxyServer implements AutoCloseable {
     S3ProxyServer() throws Exception {
         blobStore = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
                 .overrides(new Properties()).build(BlobStoreContext.class);
-        endpoint = "http://127.0.0.1:" + GatewayTestSupport.freePort();
+        endpoint = "http://127.0.0.1:" + TestPorts.free();
         proxy = S3Proxy.builder().blobStore(blobStore.getBlobStore()).endpoint(URI.create(endpoint))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
         proxy.start();

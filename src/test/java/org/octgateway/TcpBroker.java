@@ -18,7 +18,7 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
  */
 final class TcpBroker implements AutoCloseable {
 
-    final int port = GatewayTestSupport.freePort();
+    final int port = TestPorts.free();
     private final Path dir;
     private final AddressSettings settings;
     private EmbeddedActiveMQ server;
