@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,6 +102,10 @@ class LocalBucketEndpointTest extends BucketEndpointContract {
         } finally {
             context.getRouteController().startRoute("job-worker");
         }
+        // The next tests' jobs would queue behind these thousand, past their 20 s wait on a loaded machine (CI once
+        // failed so): they run to the end here.
+        Awaitility.await("the thousand jobs run").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                .until(() -> metricValue("gateway_queue_backlog").orElseThrow() == 0.0);
     }
 
     @Test
