@@ -114,7 +114,19 @@ class CrashSafetyIT {
                 .until(() -> completedAtWebhook().containsAll(accepted));
         Set<String> delivered = completedAtWebhook();
         assertEquals(accepted, delivered, "the webhook got exactly the accepted jobs (duplicates allowed)");
+        // and each answered job's record reads completed after the restart (the records are written after the answer,
+        // by the state-recorder; RecordsOffTheAnswerPathTest covers one a kill caught before its commit)
+        for (String uuid : accepted) {
+            await("the record of " + uuid + " reads completed").atMost(Duration.ofSeconds(10))
+                    .until(() -> "200 completed".equals(stateOf(secondPort, uuid)));
+        }
         assertTrue(second.isAlive());
+    }
+
+    private String stateOf(int port, String requestUuid) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/requests/" + requestUuid)).build(), HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + JSON.readTree(answer.body()).path("state").asText();
     }
 
     /** The gateways' java.io.tmpdir, their own. */

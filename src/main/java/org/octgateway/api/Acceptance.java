@@ -90,8 +90,9 @@ public class Acceptance {
     }
 
     /**
-     * Records the request's jobs (one batch), then queues them as its caller's, all or none, and returns them as
-     * queued. Recorded first, so a worker always finds the record it updates; jobs the queue refused are forgotten.
+     * Queues the request's jobs as its caller's, all or none, records them (one batch) and returns them as queued. A
+     * folder's are recorded first, with its exam row; the others' records are handed in first and written off the
+     * answer's path (RequestStates#handIn). Records of jobs the queue refused are forgotten.
      */
     private List<Job> enqueue(String caller, List<Job> jobs, Path image, long ttlSeconds, String examRequest) {
         if (queueHealth.isShuttingDown()) {
@@ -101,13 +102,29 @@ public class Acceptance {
         Admission admission = backlog.admit(caller, callersJobs.size());
         boolean committed = false;
         try {
-            requestStates.accepted(callersJobs, examRequest, ttlSeconds);
-            try {
-                jobQueue.enqueue(callersJobs, image, admission);
-                committed = true;
-            } finally {
-                if (!committed) {
-                    requestStates.withdrawn(callersJobs, examRequest);
+            if (examRequest == null) {
+                // handed in, queued, then written by the state-recorder: no commit on the answer's path (RequestStates)
+                RequestStates.AcceptedRecords records = requestStates.handIn(callersJobs, ttlSeconds);
+                try {
+                    jobQueue.enqueue(callersJobs, image, admission);
+                    committed = true;
+                } finally {
+                    if (committed) {
+                        requestStates.writeSoon(records);
+                    } else {
+                        requestStates.withdrawn(records);
+                    }
+                }
+            } else {
+                // a folder's exam row and its images' records, all or none, before any of its jobs can finish
+                requestStates.accepted(callersJobs, examRequest, ttlSeconds);
+                try {
+                    jobQueue.enqueue(callersJobs, image, admission);
+                    committed = true;
+                } finally {
+                    if (!committed) {
+                        requestStates.withdrawn(callersJobs, examRequest);
+                    }
                 }
             }
         } finally {

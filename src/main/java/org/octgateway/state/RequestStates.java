@@ -10,6 +10,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
 import org.apache.camel.ExchangeProperty;
@@ -62,11 +65,27 @@ public class RequestStates {
     private static final String SET_WEBHOOK_OUTCOME = "UPDATE request_records SET webhook_state = ?, webhook_attempts = ?,"
             + " delivered_at = ? WHERE request_uuid = ? AND ";
 
+    private static final String INSERT_RECORD = "INSERT INTO request_records (request_uuid, caller, endpoint,"
+            + " exam_request_uuid, examination_id, name, provider, bucket, result_path, state, webhook_state, accepted_at,"
+            + " deadline_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
     private final Sql sql;
     private final long defaultTtlSeconds;
-    /** Records waiting for the accept group commit (see {@link #accepted}); also the lock of the two fields. */
+    /**
+     * Records waiting for the accept group commit (see {@link #accepted}), in the order handed in; also the lock of the
+     * fields below it.
+     */
     private final List<AcceptedRecords> acceptGroup = new ArrayList<>();
     private boolean acceptCommitting;
+    /** How many records were handed in, and how many of the first of them had their group commit end (in order). */
+    private volatile long handedIn;
+    private volatile long commitEnded;
+    /** Writes the records of {@link #writeSoon}: one thread, so each commit takes all that wait. */
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "state-recorder");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public RequestStates(Sql sql, long defaultTtlSeconds) {
         this.sql = sql;
@@ -94,21 +113,91 @@ public class RequestStates {
     /**
      * Records the request's jobs as queued, in one transaction and one JDBC batch; a folder's bucket request
      * ({@code examRequestUuid} not null) gets its exam row in the same transaction, so its completion is judged on
-     * all its images or none. Returns once they are committed.
+     * all its images or none. Returns once they are committed: called before the jobs are queued.
      * <p>
      * Group commit: requests recorded while another thread is committing wait for it, then the next of them commits
      * all of them in one transaction. Each commit of the embedded H2 (WRITE_DELAY=0) writes a new chunk of every
-     * changed B-tree page to its file, and PostgreSQL syncs its WAL per commit: under concurrent uploads the commit
-     * was half of the state store's ~40 % share of an upload's CPU on the accepting thread. A request alone waits for
-     * nothing. If the shared transaction fails, every request in it is refused (503) and none of them is recorded.
+     * changed B-tree page to its file, and PostgreSQL syncs its WAL per commit. A request alone waits for nothing. If
+     * the shared transaction fails, every request in it is refused (503) and none of them is recorded.
      */
     public void accepted(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
-        AcceptedRecords mine = new AcceptedRecords(jobs, examRequestUuid, ttlSeconds);
+        AcceptedRecords mine = handIn(jobs, examRequestUuid, ttlSeconds);
+        commitThrough(mine.sequence);
+        mine.rethrowFailure();
+    }
+
+    /**
+     * Hands in the records of a request of no folder, before its jobs are queued, and returns without writing them:
+     * once the jobs are queued, {@link #writeSoon} has the state-recorder thread commit them (all that wait in one
+     * transaction); if the queue refuses them, {@link #withdrawn(AcceptedRecords)}. Nothing reads or changes
+     * request_records before every record handed in is committed (each method below starts with
+     * {@link #recordPending}): a worker taking the job, or the caller's GET right after its answer, finds the record.
+     * On the answer's path the record cost the accepting thread ~1 ms of CPU and a place in H2's store lock behind the
+     * job threads' commits: accept 1.4-2.2x without it (bench/results/2026-11-29-0412-deferred-record-experiment.md).
+     * A record lost to a kill -9 before its commit is written by its job's {@link #start}, from the job.
+     */
+    public AcceptedRecords handIn(List<Job> jobs, long ttlSeconds) {
+        return handIn(jobs, null, ttlSeconds);
+    }
+
+    /** The records handed in, whose jobs are queued now: committed by the state-recorder, without waiting. */
+    public void writeSoon(AcceptedRecords records) {
+        try {
+            recorder.execute(() -> write(records));
+        } catch (RejectedExecutionException stopping) {
+            write(records); // the recorder stopped with the gateway: the jobs are queued, their records written here
+        }
+    }
+
+    private void write(AcceptedRecords records) {
+        commitThrough(records.sequence);
+        if (records.failure != null) {
+            LOG.error("The record of {} queued job(s) could not be written ({}); each job writes it when it starts",
+                    records.jobs.size(), records.failure.getMessage());
+        }
+    }
+
+    /** The records handed in, whose jobs the queue refused: forgotten (nobody got their ids). */
+    public void withdrawn(AcceptedRecords records) {
+        commitThrough(records.sequence);
+        if (records.failure == null) {
+            withdrawn(records.jobs, null);
+        }
+    }
+
+    /** Commits every record handed in so far, if any is still waiting. Cheap when none is (two volatile reads). */
+    public void recordPending() {
+        long target = handedIn;
+        if (commitEnded < target) {
+            commitThrough(target);
+        }
+    }
+
+    /** Stops the state-recorder after committing what it was handed (the gateway's stop; the data source closes next). */
+    public void close() {
+        recordPending();
+        recorder.shutdown();
+    }
+
+    private AcceptedRecords handIn(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
+        synchronized (acceptGroup) {
+            AcceptedRecords records = new AcceptedRecords(jobs, examRequestUuid, ttlSeconds, handedIn + 1);
+            acceptGroup.add(records);
+            handedIn = records.sequence;
+            return records;
+        }
+    }
+
+    /**
+     * Returns once the group commit of the record handed in {@code sequence}-th has ended (committed or failed): waits
+     * for the commit under way, or commits all that wait. One commit at a time, each of all that wait, so the records
+     * whose commit ended are always the first ones handed in.
+     */
+    private void commitThrough(long sequence) {
         List<AcceptedRecords> group;
         boolean interrupted = false;
         synchronized (acceptGroup) {
-            acceptGroup.add(mine);
-            while (acceptCommitting && !mine.done) {
+            while (acceptCommitting && commitEnded < sequence) {
                 try {
                     acceptGroup.wait();
                 } catch (InterruptedException e) {
@@ -118,8 +207,7 @@ public class RequestStates {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            if (mine.done) {
-                mine.rethrowFailure();
+            if (commitEnded >= sequence) {
                 return;
             }
             acceptCommitting = true;
@@ -138,28 +226,33 @@ public class RequestStates {
             synchronized (acceptGroup) {
                 for (AcceptedRecords records : group) {
                     records.failure = failure;
-                    records.done = true;
                 }
+                commitEnded = group.get(group.size() - 1).sequence;
                 acceptCommitting = false;
                 acceptGroup.notifyAll();
             }
         }
-        mine.rethrowFailure();
     }
 
-    /** One request's records waiting for {@link #accepted}'s group commit; done and failure guarded by acceptGroup. */
-    private static final class AcceptedRecords {
+    /** One request's records, handed in for the group commit; failure guarded by acceptGroup. */
+    public static final class AcceptedRecords {
         final List<Job> jobs;
         final String examRequestUuid;
         final long ttlSeconds;
-        final long acceptedAt = System.currentTimeMillis();
-        boolean done;
+        final long sequence;
+        final long acceptedAt;
         RuntimeException failure;
 
-        AcceptedRecords(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
+        AcceptedRecords(List<Job> jobs, String examRequestUuid, long ttlSeconds, long sequence) {
+            this(jobs, examRequestUuid, ttlSeconds, sequence, System.currentTimeMillis());
+        }
+
+        AcceptedRecords(List<Job> jobs, String examRequestUuid, long ttlSeconds, long sequence, long acceptedAt) {
             this.jobs = jobs;
             this.examRequestUuid = examRequestUuid;
             this.ttlSeconds = ttlSeconds;
+            this.sequence = sequence;
+            this.acceptedAt = acceptedAt;
         }
 
         void rethrowFailure() {
@@ -178,16 +271,11 @@ public class RequestStates {
                         insertExam(connection, records);
                     }
                 }
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO request_records (request_uuid, caller,"
-                        + " endpoint, exam_request_uuid, examination_id, name, provider, bucket, result_path, state, webhook_state,"
-                        + " accepted_at, deadline_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_RECORD)) {
                     for (AcceptedRow row : inKeyOrder(group)) {
-                        Job job = row.job();
                         AcceptedRecords records = row.records();
-                        Sql.bind(insert, job.requestUuid(), job.caller(), job.endpoint(), records.examRequestUuid,
-                                job.examinationId(), job.isUpload() ? job.filename() : job.objectName(), job.source(),
-                                job.bucket(), job.resultPath(), QUEUED, PENDING, records.acceptedAt,
-                                records.acceptedAt + records.ttlSeconds * 1000);
+                        Sql.bind(insert, recordRow(row.job(), records.examRequestUuid, records.acceptedAt,
+                                records.acceptedAt + records.ttlSeconds * 1000));
                         insert.addBatch();
                     }
                     insert.executeBatch();
@@ -199,8 +287,24 @@ public class RequestStates {
                 throw e;
             }
         } catch (SQLException e) {
+            if (Sql.UNIQUE_VIOLATION.equals(e.getSQLState()) && group.stream().allMatch(records -> records.examRequestUuid == null)) {
+                // a job queued before its record was taken by another gateway on the same database, whose start wrote
+                // it: the others one by one, that one left as it is
+                for (AcceptedRow row : inKeyOrder(group)) {
+                    sql.insertIfAbsent(INSERT_RECORD, recordRow(row.job(), null, row.records().acceptedAt,
+                            row.records().acceptedAt + row.records().ttlSeconds * 1000));
+                }
+                return;
+            }
             throw new Sql.StateStoreException(e);
         }
+    }
+
+    /** The values of {@link #INSERT_RECORD} for a job accepted at {@code acceptedAt}, queued until {@code deadlineAt}. */
+    private static Object[] recordRow(Job job, String examRequestUuid, long acceptedAt, long deadlineAt) {
+        return new Object[] {job.requestUuid(), job.caller(), job.endpoint(), examRequestUuid, job.examinationId(),
+                job.isUpload() ? job.filename() : job.objectName(), job.source(), job.bucket(), job.resultPath(), QUEUED,
+                PENDING, acceptedAt, deadlineAt};
     }
 
     /** One job of a group commit with the request it came in. */
@@ -251,11 +355,17 @@ public class RequestStates {
     /**
      * A worker takes the job: {@link #RUN} when it may call the model (the record is now {@code running}), else the
      * state it ended in without running: {@code cancelled} (DELETEd while queued) or {@code expired} (still queued
-     * past its deadline, recorded now). One UPDATE on the common path. A job without a record (queued by a gateway
-     * before the state store, or purged) runs as before, and so does the redelivery of a job that already finished
-     * (delivery is at least once; its record keeps its final state).
+     * past its deadline, recorded now). One UPDATE on the common path, after the records handed in are written. A job
+     * without a record (lost to a kill -9 before the state-recorder's commit, still waiting in another gateway's, or
+     * purged) gets it now, from the job, and runs; so does the redelivery of a job that already finished (delivery is
+     * at least once; its record keeps its final state).
      */
     public String start(@ExchangeProperty(MessageNames.JOB) Job job) {
+        recordPending();
+        return start(job, true);
+    }
+
+    private String start(Job job, boolean firstTry) {
         long now = System.currentTimeMillis();
         if (sql.update("UPDATE request_records SET state = ?, started_at = COALESCE(started_at, ?),"
                 + " inference_attempts = inference_attempts + 1 WHERE request_uuid = ? AND (state = ? OR state = ?)"
@@ -268,6 +378,16 @@ public class RequestStates {
             return EXPIRED;
         }
         String state = stateOf(job.requestUuid());
+        if (firstTry && state == null && job.caller() != null && sql.insertIfAbsent(INSERT_RECORD,
+                recordRow(job, null, job.acceptedAt(), job.acceptedAt() + defaultTtlSeconds * 1000))) {
+            // its record was lost to a kill -9 before the state-recorder's commit (or is still waiting in another
+            // gateway on the same database): written now, from the job (the default TTL: the request's is not in it)
+            LOG.info("Job recorded when it started: its record had not been written");
+            return start(job, false);
+        }
+        if (firstTry && QUEUED.equals(state)) {
+            return start(job, false); // another gateway's state-recorder wrote it between the UPDATEs above
+        }
         return CANCELLED.equals(state) || EXPIRED.equals(state) ? state : RUN;
     }
 
@@ -282,6 +402,7 @@ public class RequestStates {
     }
 
     private void finished(String requestUuid, String state, String resultPath, String error) {
+        recordPending();
         sql.update("UPDATE request_records SET state = ?, finished_at = ?, result_path = ?, error = ?"
                 + " WHERE request_uuid = ? AND (state = ? OR state = ?)",
                 state, System.currentTimeMillis(), resultPath, error, requestUuid, QUEUED, RUNNING);
@@ -313,6 +434,7 @@ public class RequestStates {
      * UPDATE in auto-commit, sparing the transaction's second UPDATE (which only learnt that there is no exam).
      */
     private boolean webhookOutcome(Delivery delivery, String outcome) {
+        recordPending();
         long now = System.currentTimeMillis();
         Long deliveredAt = DELIVERED.equals(outcome) ? now : null;
         // the states this outcome may replace: the first outcome's pending, and for delivered a replayed dead letter
@@ -342,6 +464,7 @@ public class RequestStates {
 
     /** GET /requests/{request_uuid}: the caller's record, or 404. */
     public RequestRecord record(@Header("request_uuid") String requestUuid, @ExchangeProperty(MessageNames.CALLER) String caller) {
+        recordPending();
         return sql.one("SELECT " + RequestRecord.COLUMNS + " FROM request_records WHERE request_uuid = ? AND caller = ?",
                 RequestRecord::of, validUuid(requestUuid), caller).orElseThrow(() -> unknown(requestUuid));
     }
@@ -351,6 +474,7 @@ public class RequestStates {
      * cancelled); 409 when it has started or ended, 404 when the caller has no such request. The answer is the record.
      */
     public RequestRecord cancel(@Header("request_uuid") String requestUuid, @ExchangeProperty(MessageNames.CALLER) String caller) {
+        recordPending();
         String id = validUuid(requestUuid);
         int cancelled = sql.update("UPDATE request_records SET state = ?, finished_at = ?, error = ? WHERE request_uuid = ?"
                 + " AND caller = ? AND state = ?", CANCELLED, System.currentTimeMillis(), "cancelled by the caller", id, caller, QUEUED);
@@ -366,6 +490,7 @@ public class RequestStates {
     /** GET /examinations/{examination_id}?limit=&after=: counts per state over all its images, one page of them. */
     public ExamProgress examination(@Header("examination_id") String examinationId, @Header("limit") String limit,
             @Header("after") String after, @ExchangeProperty(MessageNames.CALLER) String caller) {
+        recordPending();
         String id = validExaminationId(examinationId);
         int pageSize = pageSize(limit);
         String cursor = after == null || after.isEmpty() ? "" : validParameter("after", after);
@@ -391,6 +516,7 @@ public class RequestStates {
 
     /** Records per state, every state present (zeros included), for the gauges. */
     public Map<String, Long> countsByState() {
+        recordPending();
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String state : List.of(QUEUED, RUNNING, COMPLETED, ERROR, CANCELLED, EXPIRED)) {
             counts.put(state, 0L);
@@ -402,6 +528,7 @@ public class RequestStates {
 
     /** Deletes records, exam rows and idempotency keys accepted before {@code before} (epoch millis); rows deleted. */
     public int purge(long before) {
+        recordPending();
         int deleted = sql.update("DELETE FROM request_records WHERE accepted_at < ?", before);
         deleted += sql.update("DELETE FROM exam_requests WHERE accepted_at < ?", before);
         return deleted;

@@ -24,7 +24,7 @@ final class Sql {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
     /** SQLState of a unique constraint violation, in PostgreSQL and H2 alike (SQL standard class 23). */
-    private static final String UNIQUE_VIOLATION = "23505";
+    static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource db;
     /** Whether db is the embedded H2 file, whose commits need {@link EmbeddedStoreHeader} to survive a kill -9. */

@@ -123,7 +123,8 @@ public class StateConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         HikariDataSource dataSource = camelContext.getRegistry().lookupByNameAndType("stateDataSource", HikariDataSource.class);
-        camelContext.addService(new StateStoreStart(dataSource), true, true);
+        camelContext.addService(new StateStoreStart(dataSource,
+                () -> camelContext.getRegistry().lookupByNameAndType("requestStates", RequestStates.class).close()), true, true);
         camelContext.addStartupListener(new RequestStateGauges(
                 () -> camelContext.getRegistry().lookupByNameAndType("requestStates", RequestStates.class).countsByState()));
     }

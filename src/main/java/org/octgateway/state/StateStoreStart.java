@@ -21,10 +21,13 @@ final class StateStoreStart extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(StateStoreStart.class);
 
     private final HikariDataSource dataSource;
+    /** Writes what is still to be written (the records handed to the state-recorder) before the pool closes. */
+    private final Runnable beforeClose;
     private volatile BackgroundStart<MigrateResult> migration;
 
-    StateStoreStart(HikariDataSource dataSource) {
+    StateStoreStart(HikariDataSource dataSource, Runnable beforeClose) {
         this.dataSource = dataSource;
+        this.beforeClose = beforeClose;
     }
 
     @Override
@@ -49,6 +52,13 @@ final class StateStoreStart extends ServiceSupport {
         migration = null;
         if (migrating != null) {
             migrating.awaitEnd(); // a migration still under way (the context failed to start meanwhile) ends first
+        }
+        try {
+            if (isStarted() || isStopping()) { // not after a failed start: nothing was written then
+                beforeClose.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Records not written before the state store closed ({}); their jobs write them when they start", e.getMessage());
         }
         dataSource.close();
     }
