@@ -90,9 +90,8 @@ public class Acceptance {
     }
 
     /**
-     * Queues the request's jobs as its caller's, all or none, records them (one batch) and returns them as queued. A
-     * folder's are recorded first, with its exam row; the others' records are handed in first and written off the
-     * answer's path (RequestStates#handIn). Records of jobs the queue refused are forgotten.
+     * Hands in the request's records (RequestStates#handIn), then queues its jobs as its caller's, all or none, and
+     * returns them as queued. Records of jobs the queue refused are forgotten.
      */
     private List<Job> enqueue(String caller, List<Job> jobs, Path image, long ttlSeconds, String examRequest) {
         if (queueHealth.isShuttingDown()) {
@@ -102,29 +101,16 @@ public class Acceptance {
         Admission admission = backlog.admit(caller, callersJobs.size());
         boolean committed = false;
         try {
-            if (examRequest == null) {
-                // handed in, queued, then written by the state-recorder: no commit on the answer's path (RequestStates)
-                RequestStates.AcceptedRecords records = requestStates.handIn(callersJobs, ttlSeconds);
-                try {
-                    jobQueue.enqueue(callersJobs, image, admission);
-                    committed = true;
-                } finally {
-                    if (committed) {
-                        requestStates.writeSoon(records);
-                    } else {
-                        requestStates.withdrawn(records);
-                    }
-                }
-            } else {
-                // a folder's exam row and its images' records, all or none, before any of its jobs can finish
-                requestStates.accepted(callersJobs, examRequest, ttlSeconds);
-                try {
-                    jobQueue.enqueue(callersJobs, image, admission);
-                    committed = true;
-                } finally {
-                    if (!committed) {
-                        requestStates.withdrawn(callersJobs, examRequest);
-                    }
+            // a folder's records are committed here, with its exam row; the others' after the answer (RequestStates)
+            RequestStates.AcceptedRecords records = requestStates.handIn(callersJobs, examRequest, ttlSeconds);
+            try {
+                jobQueue.enqueue(callersJobs, image, admission);
+                committed = true;
+            } finally {
+                if (committed) {
+                    requestStates.queued(records);
+                } else {
+                    requestStates.withdrawn(records);
                 }
             }
         } finally {

@@ -72,7 +72,7 @@ public class RequestStates {
     private final Sql sql;
     private final long defaultTtlSeconds;
     /**
-     * Records waiting for the accept group commit (see {@link #accepted}), in the order handed in; also the lock of the
+     * Records waiting for the accept group commit (see {@link #handIn}), in the order handed in; also the lock of the
      * fields below it.
      */
     private final List<AcceptedRecords> acceptGroup = new ArrayList<>();
@@ -80,7 +80,7 @@ public class RequestStates {
     /** How many records were handed in, and how many of the first of them had their group commit end (in order). */
     private volatile long handedIn;
     private volatile long commitEnded;
-    /** Writes the records of {@link #writeSoon}: one thread, so each commit takes all that wait. */
+    /** Writes the records of {@link #queued}: one thread, so each commit takes all that wait. */
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "state-recorder");
         thread.setDaemon(true);
@@ -111,37 +111,42 @@ public class RequestStates {
     }
 
     /**
-     * Records the request's jobs as queued, in one transaction and one JDBC batch; a folder's bucket request
-     * ({@code examRequestUuid} not null) gets its exam row in the same transaction, so its completion is judged on
-     * all its images or none. Returns once they are committed: called before the jobs are queued.
+     * Hands in the records of a request's jobs, as queued, before the jobs are queued. After queueing them the caller
+     * says {@link #queued}, or {@link #withdrawn} if the queue refused them.
      * <p>
-     * Group commit: requests recorded while another thread is committing wait for it, then the next of them commits
-     * all of them in one transaction. Each commit of the embedded H2 (WRITE_DELAY=0) writes a new chunk of every
-     * changed B-tree page to its file, and PostgreSQL syncs its WAL per commit. A request alone waits for nothing. If
-     * the shared transaction fails, every request in it is refused (503) and none of them is recorded.
-     */
-    public void accepted(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
-        AcceptedRecords mine = handIn(jobs, examRequestUuid, ttlSeconds);
-        commitThrough(mine.sequence);
-        mine.rethrowFailure();
-    }
-
-    /**
-     * Hands in the records of a request of no folder, before its jobs are queued, and returns without writing them:
-     * once the jobs are queued, {@link #writeSoon} has the state-recorder thread commit them (all that wait in one
-     * transaction); if the queue refuses them, {@link #withdrawn(AcceptedRecords)}. Nothing reads or changes
+     * A folder's bucket request ({@code examRequestUuid} not null) is committed before this returns, with its exam row
+     * in the same transaction, so its completion is judged on all its images or none; if that fails, it is refused
+     * (503). The others' records are committed after the answer, by the state-recorder thread: nothing reads or changes
      * request_records before every record handed in is committed (each method below starts with
-     * {@link #recordPending}): a worker taking the job, or the caller's GET right after its answer, finds the record.
+     * {@link #recordPending}), so a worker taking the job, or the caller's GET right after its answer, finds the record.
      * On the answer's path the record cost the accepting thread ~1 ms of CPU and a place in H2's store lock behind the
      * job threads' commits: accept 1.4-2.2x without it (bench/results/2026-11-29-0412-deferred-record-experiment.md).
      * A record lost to a kill -9 before its commit is written by its job's {@link #start}, from the job.
+     * <p>
+     * Group commit: the records handed in while another thread is committing wait for it, then the next thread that
+     * needs them committed (or the state-recorder) commits all of them in one transaction and one JDBC batch. Each
+     * commit of the embedded H2 (WRITE_DELAY=0) writes a new chunk of every changed B-tree page to its file, and
+     * PostgreSQL syncs its WAL per commit. If the shared transaction fails, none of its records is written.
      */
-    public AcceptedRecords handIn(List<Job> jobs, long ttlSeconds) {
-        return handIn(jobs, null, ttlSeconds);
+    public AcceptedRecords handIn(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
+        AcceptedRecords records;
+        synchronized (acceptGroup) {
+            records = new AcceptedRecords(jobs, examRequestUuid, ttlSeconds, handedIn + 1);
+            acceptGroup.add(records);
+            handedIn = records.sequence;
+        }
+        if (examRequestUuid != null) {
+            commitThrough(records.sequence);
+            records.rethrowFailure();
+        }
+        return records;
     }
 
-    /** The records handed in, whose jobs are queued now: committed by the state-recorder, without waiting. */
-    public void writeSoon(AcceptedRecords records) {
+    /** The jobs of the records handed in are queued: the state-recorder commits them, if not committed yet. */
+    public void queued(AcceptedRecords records) {
+        if (commitEnded >= records.sequence) {
+            return; // a folder's, or taken by another thread's commit already
+        }
         try {
             recorder.execute(() -> write(records));
         } catch (RejectedExecutionException stopping) {
@@ -157,11 +162,17 @@ public class RequestStates {
         }
     }
 
-    /** The records handed in, whose jobs the queue refused: forgotten (nobody got their ids). */
+    /** The queue refused the jobs of the records handed in: their records are forgotten (nobody got their ids). */
     public void withdrawn(AcceptedRecords records) {
         commitThrough(records.sequence);
-        if (records.failure == null) {
-            withdrawn(records.jobs, null);
+        if (records.failure != null) {
+            return; // never written
+        }
+        for (Job job : records.jobs) {
+            sql.update("DELETE FROM request_records WHERE request_uuid = ?", job.requestUuid());
+        }
+        if (records.examRequestUuid != null) {
+            sql.update("DELETE FROM exam_requests WHERE exam_request_uuid = ?", records.examRequestUuid);
         }
     }
 
@@ -177,15 +188,6 @@ public class RequestStates {
     public void close() {
         recordPending();
         recorder.shutdown();
-    }
-
-    private AcceptedRecords handIn(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
-        synchronized (acceptGroup) {
-            AcceptedRecords records = new AcceptedRecords(jobs, examRequestUuid, ttlSeconds, handedIn + 1);
-            acceptGroup.add(records);
-            handedIn = records.sequence;
-            return records;
-        }
     }
 
     /**
@@ -244,15 +246,16 @@ public class RequestStates {
         RuntimeException failure;
 
         AcceptedRecords(List<Job> jobs, String examRequestUuid, long ttlSeconds, long sequence) {
-            this(jobs, examRequestUuid, ttlSeconds, sequence, System.currentTimeMillis());
-        }
-
-        AcceptedRecords(List<Job> jobs, String examRequestUuid, long ttlSeconds, long sequence, long acceptedAt) {
             this.jobs = jobs;
             this.examRequestUuid = examRequestUuid;
             this.ttlSeconds = ttlSeconds;
             this.sequence = sequence;
-            this.acceptedAt = acceptedAt;
+            this.acceptedAt = System.currentTimeMillis();
+        }
+
+        /** The values of {@link #INSERT_RECORD} for one of these jobs. */
+        Object[] row(Job job) {
+            return recordRow(job, examRequestUuid, acceptedAt, acceptedAt + ttlSeconds * 1000);
         }
 
         void rethrowFailure() {
@@ -273,9 +276,7 @@ public class RequestStates {
                 }
                 try (PreparedStatement insert = connection.prepareStatement(INSERT_RECORD)) {
                     for (AcceptedRow row : inKeyOrder(group)) {
-                        AcceptedRecords records = row.records();
-                        Sql.bind(insert, recordRow(row.job(), records.examRequestUuid, records.acceptedAt,
-                                records.acceptedAt + records.ttlSeconds * 1000));
+                        Sql.bind(insert, row.records().row(row.job()));
                         insert.addBatch();
                     }
                     insert.executeBatch();
@@ -291,8 +292,7 @@ public class RequestStates {
                 // a job queued before its record was taken by another gateway on the same database, whose start wrote
                 // it: the others one by one, that one left as it is
                 for (AcceptedRow row : inKeyOrder(group)) {
-                    sql.insertIfAbsent(INSERT_RECORD, recordRow(row.job(), null, row.records().acceptedAt,
-                            row.records().acceptedAt + row.records().ttlSeconds * 1000));
+                    sql.insertIfAbsent(INSERT_RECORD, row.records().row(row.job()));
                 }
                 return;
             }
@@ -337,16 +337,6 @@ public class RequestStates {
             Sql.bind(exam, records.examRequestUuid, first.caller(), first.examinationId(), first.webhookUrl(),
                     records.jobs.size(), records.jobs.size(), ExamCompletion.OPEN, records.acceptedAt);
             exam.executeUpdate();
-        }
-    }
-
-    /** Forgets the records of jobs that were not queued after all (the queue refused them): nobody got their ids. */
-    public void withdrawn(List<Job> jobs, String examRequestUuid) {
-        for (Job job : jobs) {
-            sql.update("DELETE FROM request_records WHERE request_uuid = ?", job.requestUuid());
-        }
-        if (examRequestUuid != null) {
-            sql.update("DELETE FROM exam_requests WHERE exam_request_uuid = ?", examRequestUuid);
         }
     }
 

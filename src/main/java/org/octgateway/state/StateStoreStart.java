@@ -53,13 +53,7 @@ final class StateStoreStart extends ServiceSupport {
         if (migrating != null) {
             migrating.awaitEnd(); // a migration still under way (the context failed to start meanwhile) ends first
         }
-        try {
-            if (isStarted() || isStopping()) { // not after a failed start: nothing was written then
-                beforeClose.run();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Records not written before the state store closed ({}); their jobs write them when they start", e.getMessage());
-        }
+        beforeClose.run();
         dataSource.close();
     }
 }

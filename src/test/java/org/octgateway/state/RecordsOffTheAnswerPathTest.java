@@ -48,7 +48,7 @@ class RecordsOffTheAnswerPathTest {
     @Test
     void aRecordHandedInIsReadAsQueuedWithItsOwnDeadlineBeforeTheRecorderWroteIt() {
         Job job = upload();
-        states.handIn(List.of(job), TTL_SECONDS); // writeSoon not called: only the read can write it
+        states.handIn(List.of(job), null, TTL_SECONDS); // queued() not called: only the read can write it
         RequestRecord record = states.record(job.requestUuid(), CALLER);
         assertEquals(RequestStates.QUEUED, record.state());
         assertEquals(TTL_SECONDS, Duration.between(Instant.parse(record.acceptedAt()), Instant.parse(record.deadlineAt())).toSeconds());
@@ -57,7 +57,7 @@ class RecordsOffTheAnswerPathTest {
     @Test
     void theRecorderWritesWhatWasHandedInWithoutAReader() throws Exception {
         Job job = upload();
-        states.writeSoon(states.handIn(List.of(job), TTL_SECONDS));
+        states.queued(states.handIn(List.of(job), null, TTL_SECONDS));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (countRecords(job) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -68,7 +68,7 @@ class RecordsOffTheAnswerPathTest {
     @Test
     void theRecordsOfJobsTheQueueRefusedAreForgotten() {
         Job job = upload();
-        states.withdrawn(states.handIn(List.of(job), TTL_SECONDS));
+        states.withdrawn(states.handIn(List.of(job), null, TTL_SECONDS));
         ApiError unknown = assertThrows(ApiError.class, () -> states.record(job.requestUuid(), CALLER));
         assertEquals(404, unknown.httpStatus());
     }

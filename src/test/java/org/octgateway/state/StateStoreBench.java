@@ -189,7 +189,8 @@ public final class StateStoreBench {
     static Job oneJob(RequestStates states) {
         Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "bench-upload",
                 "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).withCaller("anonymous");
-        states.accepted(List.of(job), null, 3600);
+        states.handIn(List.of(job), null, 3600);
+        states.recordPending(); // committed here, where the gateway's state-recorder would
         if (!RequestStates.RUN.equals(states.start(job))) {
             throw new IllegalStateException("not started");
         }

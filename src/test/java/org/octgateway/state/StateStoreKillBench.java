@@ -115,7 +115,8 @@ public final class StateStoreKillBench {
                     Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan-0001.png",
                             "bench-upload", "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis())
                             .withCaller("anonymous");
-                    states.accepted(List.of(job), null, 3600);
+                    states.handIn(List.of(job), null, 3600);
+                    states.recordPending(); // committed here, where the gateway's state-recorder would
                     returned(out, job, 0);
                     states.start(job);
                     returned(out, job, 1);
