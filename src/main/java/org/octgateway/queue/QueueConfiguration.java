@@ -68,10 +68,10 @@ public class QueueConfiguration implements CamelConfiguration {
         return factory;
     }
 
-    /** One shared connection with cached sessions and producers, for the routes and the job queue. */
+    /** One shared connection with cached sessions and producers, for the routes and the job queue (see the class). */
     @BindToRegistry(lazy = true)
     public CachingConnectionFactory jmsConnectionFactory(ActiveMQConnectionFactory brokerConnectionFactory) {
-        CachingConnectionFactory factory = new CachingConnectionFactory(brokerConnectionFactory);
+        CachingConnectionFactory factory = new SessionCache(brokerConnectionFactory);
         // Consumers are long-lived in the listener containers; caching them here would strand prefetched jobs.
         factory.setCacheConsumers(false);
         factory.setSessionCacheSize(20);
