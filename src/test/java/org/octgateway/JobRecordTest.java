@@ -19,14 +19,16 @@ class JobRecordTest {
         Job job = JSON.readValue(older, Job.class);
         assertEquals("u-1", job.requestUuid());
         assertNull(job.caller());
+        assertEquals(0, job.deadlineAt(), "no deadline: the gateway's default TTL applies");
     }
 
     @Test
-    void theCallerTravelsWithTheJob() throws Exception {
+    void theCallerAndTheRequestsDeadlineTravelWithTheJob() throws Exception {
         Job job = new Job("u-2", "invocations", Job.UPLOAD, null, null, "scan.png", null, "http://hooks.example/x", "{}",
-                null, null, 1L).withCaller("ris-east");
+                null, null, 1L).accepted("ris-east", 60);
         Job read = JSON.readValue(JSON.writeValueAsString(job), Job.class);
         assertEquals("ris-east", read.caller());
+        assertEquals(1L + 60_000, read.deadlineAt(), "accepted at 1, a TTL of 60 s");
         assertEquals(job, read);
     }
 }

@@ -97,12 +97,12 @@ public class Acceptance {
         if (queueHealth.isShuttingDown()) {
             throw new ApiError(503, "shutting_down", "The gateway is shutting down; nothing was accepted. Try again.");
         }
-        List<Job> callersJobs = jobs.stream().map(job -> job.withCaller(caller)).toList();
+        List<Job> callersJobs = jobs.stream().map(job -> job.accepted(caller, ttlSeconds)).toList();
         Admission admission = backlog.admit(caller, callersJobs.size());
         boolean committed = false;
         try {
             // a folder's records are committed here, with its exam row; the others' after the answer (RequestStates)
-            RequestStates.AcceptedRecords records = requestStates.handIn(callersJobs, examRequest, ttlSeconds);
+            RequestStates.AcceptedRecords records = requestStates.handIn(callersJobs, examRequest);
             try {
                 jobQueue.enqueue(callersJobs, image, admission);
                 committed = true;

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param acceptedAt          epoch milliseconds when the job was accepted
  * @param caller              the name of the API caller that asked for it (never its key); null in jobs queued
  *                            before callers were named
+ * @param deadlineAt          epoch milliseconds until which it may wait in the queue (its request's TTL); 0 in jobs
+ *                            queued before deadlines travelled with the job: the gateway's default TTL applies
  */
 // Jobs queued by an older or newer gateway version must still be readable.
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -38,21 +40,23 @@ public record Job(
         String outputBucket,
         String resultPath,
         long acceptedAt,
-        String caller) {
+        String caller,
+        long deadlineAt) {
 
     public static final String UPLOAD = "upload";
 
-    /** A job whose caller is not known yet (set by {@link #withCaller}). */
+    /** A job whose caller and deadline are not known yet (set by {@link #accepted}). */
     public Job(String requestUuid, String endpoint, String source, String bucket, String objectName, String filename,
                String examinationId, String webhookUrl, String inferenceParameters, String outputBucket, String resultPath,
                long acceptedAt) {
         this(requestUuid, endpoint, source, bucket, objectName, filename, examinationId, webhookUrl, inferenceParameters,
-                outputBucket, resultPath, acceptedAt, null);
+                outputBucket, resultPath, acceptedAt, null, 0);
     }
 
-    public Job withCaller(String caller) {
+    /** The job as accepted from {@code caller}, to wait at most {@code ttlSeconds} in the queue from its acceptance. */
+    public Job accepted(String caller, long ttlSeconds) {
         return new Job(requestUuid, endpoint, source, bucket, objectName, filename, examinationId, webhookUrl,
-                inferenceParameters, outputBucket, resultPath, acceptedAt, caller);
+                inferenceParameters, outputBucket, resultPath, acceptedAt, caller, acceptedAt + ttlSeconds * 1000);
     }
 
     @JsonIgnore

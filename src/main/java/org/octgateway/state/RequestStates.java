@@ -128,10 +128,10 @@ public class RequestStates {
      * commit of the embedded H2 (WRITE_DELAY=0) writes a new chunk of every changed B-tree page to its file, and
      * PostgreSQL syncs its WAL per commit. If the shared transaction fails, none of its records is written.
      */
-    public AcceptedRecords handIn(List<Job> jobs, String examRequestUuid, long ttlSeconds) {
+    public AcceptedRecords handIn(List<Job> jobs, String examRequestUuid) {
         AcceptedRecords records;
         synchronized (acceptGroup) {
-            records = new AcceptedRecords(jobs, examRequestUuid, ttlSeconds, handedIn + 1);
+            records = new AcceptedRecords(jobs, examRequestUuid, handedIn + 1);
             acceptGroup.add(records);
             handedIn = records.sequence;
         }
@@ -240,22 +240,13 @@ public class RequestStates {
     public static final class AcceptedRecords {
         final List<Job> jobs;
         final String examRequestUuid;
-        final long ttlSeconds;
         final long sequence;
-        final long acceptedAt;
         RuntimeException failure;
 
-        AcceptedRecords(List<Job> jobs, String examRequestUuid, long ttlSeconds, long sequence) {
+        AcceptedRecords(List<Job> jobs, String examRequestUuid, long sequence) {
             this.jobs = jobs;
             this.examRequestUuid = examRequestUuid;
-            this.ttlSeconds = ttlSeconds;
             this.sequence = sequence;
-            this.acceptedAt = System.currentTimeMillis();
-        }
-
-        /** The values of {@link #INSERT_RECORD} for one of these jobs. */
-        Object[] row(Job job) {
-            return recordRow(job, examRequestUuid, acceptedAt, acceptedAt + ttlSeconds * 1000);
         }
 
         void rethrowFailure() {
@@ -276,7 +267,7 @@ public class RequestStates {
                 }
                 try (PreparedStatement insert = connection.prepareStatement(INSERT_RECORD)) {
                     for (AcceptedRow row : inKeyOrder(group)) {
-                        Sql.bind(insert, row.records().row(row.job()));
+                        Sql.bind(insert, recordRow(row.job(), row.records().examRequestUuid));
                         insert.addBatch();
                     }
                     insert.executeBatch();
@@ -292,7 +283,7 @@ public class RequestStates {
                 // a job queued before its record was taken by another gateway on the same database, whose start wrote
                 // it: the others one by one, that one left as it is
                 for (AcceptedRow row : inKeyOrder(group)) {
-                    sql.insertIfAbsent(INSERT_RECORD, row.records().row(row.job()));
+                    sql.insertIfAbsent(INSERT_RECORD, recordRow(row.job(), row.records().examRequestUuid));
                 }
                 return;
             }
@@ -300,11 +291,12 @@ public class RequestStates {
         }
     }
 
-    /** The values of {@link #INSERT_RECORD} for a job accepted at {@code acceptedAt}, queued until {@code deadlineAt}. */
-    private static Object[] recordRow(Job job, String examRequestUuid, long acceptedAt, long deadlineAt) {
+    /** The values of {@link #INSERT_RECORD} for a job as accepted: queued, until its deadline (or the default TTL's). */
+    private Object[] recordRow(Job job, String examRequestUuid) {
+        long deadlineAt = job.deadlineAt() > 0 ? job.deadlineAt() : job.acceptedAt() + defaultTtlSeconds * 1000;
         return new Object[] {job.requestUuid(), job.caller(), job.endpoint(), examRequestUuid, job.examinationId(),
                 job.isUpload() ? job.filename() : job.objectName(), job.source(), job.bucket(), job.resultPath(), QUEUED,
-                PENDING, acceptedAt, deadlineAt};
+                PENDING, job.acceptedAt(), deadlineAt};
     }
 
     /** One job of a group commit with the request it came in. */
@@ -335,7 +327,7 @@ public class RequestStates {
                 + " caller, examination_id, webhook_url, images, remaining, completion, accepted_at)"
                 + " VALUES (?,?,?,?,?,?,?,?)")) {
             Sql.bind(exam, records.examRequestUuid, first.caller(), first.examinationId(), first.webhookUrl(),
-                    records.jobs.size(), records.jobs.size(), ExamCompletion.OPEN, records.acceptedAt);
+                    records.jobs.size(), records.jobs.size(), ExamCompletion.OPEN, first.acceptedAt());
             exam.executeUpdate();
         }
     }
@@ -368,10 +360,9 @@ public class RequestStates {
             return EXPIRED;
         }
         String state = stateOf(job.requestUuid());
-        if (firstTry && state == null && job.caller() != null && sql.insertIfAbsent(INSERT_RECORD,
-                recordRow(job, null, job.acceptedAt(), job.acceptedAt() + defaultTtlSeconds * 1000))) {
+        if (firstTry && state == null && job.caller() != null && sql.insertIfAbsent(INSERT_RECORD, recordRow(job, null))) {
             // its record was lost to a kill -9 before the state-recorder's commit (or is still waiting in another
-            // gateway on the same database): written now, from the job (the default TTL: the request's is not in it)
+            // gateway on the same database): written now, from the job, with the request's own deadline
             LOG.info("Job recorded when it started: its record had not been written");
             return start(job, false);
         }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeliveryTest {
 
     private static final Job JOB = new Job("uuid-1", "invocations", Job.UPLOAD, null, null, "scan.png", "exam-9",
-            "https://hooks.example/in?token=t", "{}", null, null, 0L, "ris");
+            "https://hooks.example/in?token=t", "{}", null, null, 0L, "ris", 0L);
 
     @Test
     void aJobsFirstDeliveryCarriesItsWebhookUrlUnderTheNameWebhookUrl() throws Exception {
@@ -39,7 +39,7 @@ class DeliveryTest {
     @Test
     void onlyAnUploadIsKnownToBeOfNoFolderAndADeliveryQueuedWithoutTheFieldMayBeOfOne() {
         Job bucketJob = new Job("uuid-3", "bucket", "s3", "in", "exam/a.png", "a.png", "exam-9", JOB.webhookUrl(), "{}", null,
-                null, 0L, "ris");
+                null, 0L, "ris", 0L);
         assertFalse(Delivery.firstAttemptOf(bucketJob).noFolder(), "a bucket job may be one of a folder's images");
         assertTrue(Delivery.firstAttemptOf(JOB).nextAttempt().noFolder());
         assertFalse(Delivery.fromJson("{\"webhookUrl\":\"https://hooks.example/x\",\"requestUuid\":\"uuid-2\",\"attempt\":2}")

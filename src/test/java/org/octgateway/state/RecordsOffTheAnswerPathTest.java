@@ -48,7 +48,7 @@ class RecordsOffTheAnswerPathTest {
     @Test
     void aRecordHandedInIsReadAsQueuedWithItsOwnDeadlineBeforeTheRecorderWroteIt() {
         Job job = upload();
-        states.handIn(List.of(job), null, TTL_SECONDS); // queued() not called: only the read can write it
+        states.handIn(List.of(job), null); // queued() not called: only the read can write it
         RequestRecord record = states.record(job.requestUuid(), CALLER);
         assertEquals(RequestStates.QUEUED, record.state());
         assertEquals(TTL_SECONDS, Duration.between(Instant.parse(record.acceptedAt()), Instant.parse(record.deadlineAt())).toSeconds());
@@ -57,7 +57,7 @@ class RecordsOffTheAnswerPathTest {
     @Test
     void theRecorderWritesWhatWasHandedInWithoutAReader() throws Exception {
         Job job = upload();
-        states.queued(states.handIn(List.of(job), null, TTL_SECONDS));
+        states.queued(states.handIn(List.of(job), null));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (countRecords(job) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -68,13 +68,13 @@ class RecordsOffTheAnswerPathTest {
     @Test
     void theRecordsOfJobsTheQueueRefusedAreForgotten() {
         Job job = upload();
-        states.withdrawn(states.handIn(List.of(job), null, TTL_SECONDS));
+        states.withdrawn(states.handIn(List.of(job), null));
         ApiError unknown = assertThrows(ApiError.class, () -> states.record(job.requestUuid(), CALLER));
         assertEquals(404, unknown.httpStatus());
     }
 
     @Test
-    void aJobWhoseRecordAKillLostIsRecordedWhenItStartsAndRunsOnce() {
+    void aJobWhoseRecordAKillLostIsRecordedWhenItStartsWithItsRequestsDeadlineAndRunsOnce() {
         Job job = upload(); // queued, its record never written (the gateway was killed before the recorder's commit)
         assertEquals(RequestStates.RUN, states.start(job));
         states.completed(job);
@@ -82,11 +82,22 @@ class RecordsOffTheAnswerPathTest {
         assertEquals(RequestStates.COMPLETED, record.state());
         assertEquals(1, record.inferenceAttempts());
         assertEquals(job.acceptedAt(), Instant.parse(record.acceptedAt()).toEpochMilli());
+        assertEquals(job.acceptedAt() + TTL_SECONDS * 1000, Instant.parse(record.deadlineAt()).toEpochMilli(),
+                "the request's TTL, not the gateway's default (3600 s here)");
+    }
+
+    @Test
+    void aJobWhoseRecordAKillLostExpiresWhenItStartsPastItsRequestsDeadline() {
+        // accepted two minutes ago with a TTL of 60 s, its record lost; the gateway's default TTL would still run it
+        Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan.png", "exam-1",
+                "https://clinic.example/hook", null, null, null, System.currentTimeMillis() - 120_000).accepted(CALLER, TTL_SECONDS);
+        assertEquals(RequestStates.EXPIRED, states.start(job));
+        assertEquals(RequestStates.EXPIRED, states.record(job.requestUuid(), CALLER).state());
     }
 
     private static Job upload() {
         return new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan.png", "exam-1",
-                "https://clinic.example/hook", null, null, null, System.currentTimeMillis()).withCaller(CALLER);
+                "https://clinic.example/hook", null, null, null, System.currentTimeMillis()).accepted(CALLER, TTL_SECONDS);
     }
 
     private long countRecords(Job job) throws Exception {

@@ -188,8 +188,8 @@ public final class StateStoreBench {
     /** An upload's job, as Acceptance, the worker and the delivery route write its record (EmbeddedStoreCompactionTest too). */
     static Job oneJob(RequestStates states) {
         Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan-0001.png", "bench-upload",
-                "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).withCaller("anonymous");
-        states.handIn(List.of(job), null, 3600);
+                "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis()).accepted("anonymous", 3600);
+        states.handIn(List.of(job), null);
         states.recordPending(); // committed here, where the gateway's state-recorder would
         if (!RequestStates.RUN.equals(states.start(job))) {
             throw new IllegalStateException("not started");

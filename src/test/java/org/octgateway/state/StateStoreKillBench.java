@@ -114,8 +114,8 @@ public final class StateStoreKillBench {
                 while (true) {
                     Job job = new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan-0001.png",
                             "bench-upload", "http://127.0.0.1:9/hook", null, null, null, System.currentTimeMillis())
-                            .withCaller("anonymous");
-                    states.handIn(List.of(job), null, 3600);
+                            .accepted("anonymous", 3600);
+                    states.handIn(List.of(job), null);
                     states.recordPending(); // committed here, where the gateway's state-recorder would
                     returned(out, job, 0);
                     states.start(job);
