@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -227,8 +229,10 @@ public class SideBySide {
 
     static void runRows(Child child, Map<String, String> r, boolean seed) throws Exception {
         double cpu = child.cpuSeconds();
+        Map<String, Long> threadsBefore = child.cpuTicksByThreadGroup();
         Hey ping = hey(child, "GET /ping", pings, "GET", "/ping", false);
         r.put("ping_cpu_ms", fmt((child.cpuSeconds() - cpu) * 1000 / sent(pings), 2));
+        r.put("ping_threads", Child.busiest(threadsBefore, child.cpuTicksByThreadGroup(), 8));
         r.put("ping_rps", fmt(ping.rps, 0));
         r.put("ping_p99_ms", fmt(ping.p99 * 1000, 1));
         uploadRow(child, r, "instant");
@@ -532,6 +536,40 @@ public class SideBySide {
             return ticks / 100.0;
         }
 
+        /**
+         * CPU ticks used so far per group of threads, the digits of their names replaced by '#' (the 16 job-worker-N
+         * threads are one group). What else ran while a row was measured: the difference of two of these.
+         */
+        Map<String, Long> cpuTicksByThreadGroup() {
+            Map<String, Long> groups = new HashMap<>();
+            for (long pid : pids()) {
+                try (var tasks = Files.list(Paths.get("/proc/" + pid + "/task"))) {
+                    for (Path task : tasks.toList()) {
+                        try {
+                            String group = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+                            groups.merge(group, cpuTicks(task.resolve("stat")), Long::sum);
+                        } catch (IOException gone) {
+                            // the thread ended meanwhile
+                        }
+                    }
+                } catch (IOException | UncheckedIOException gone) {
+                    // exited meanwhile
+                }
+            }
+            return groups;
+        }
+
+        /** The {@code top} groups that used the most CPU between two {@link #cpuTicksByThreadGroup} readings, in ms. */
+        static String busiest(Map<String, Long> before, Map<String, Long> after, int top) {
+            return after.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) * 10))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(top)
+                    .map(e -> "`" + e.getKey() + "` " + e.getValue())
+                    .collect(Collectors.joining(", "));
+        }
+
         double jitCpuSeconds() {
             return threadCpuSeconds("C1 CompilerThre", "C2 CompilerThre");
         }
@@ -823,6 +861,7 @@ public class SideBySide {
             b.append(String.format("| `POST /bucket_invocations`, %,d-image folder (local provider, the previous folders' jobs delivered), ms%s | %s |%n", size,
                     size >= 10000 ? " (target ≤ 1,000)" : "", g.get("folder_" + size + "_ms")));
         }
+        b.append("| CPU ms by thread group during the `/ping` row (what else ran; 10 ms ticks) | ").append(g.get("ping_threads")).append(" |\n");
         b.append("| RSS after the load, gateway concurrency 4, MB | ").append(g.get("rss_after_load_mb")).append(" |\n");
         b.append("| peak RSS with concurrency 16 and the folders, MB | ").append(g.get("peak_rss_mb_16")).append(" |\n");
         for (Map<String, String> m : List.of(s, g)) {
