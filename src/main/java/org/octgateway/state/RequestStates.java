@@ -257,6 +257,34 @@ public class RequestStates {
     }
 
     private void insertAccepted(List<AcceptedRecords> group) {
+        try {
+            insertInOneTransaction(group);
+        } catch (SQLException e) {
+            if (!Sql.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw new Sql.StateStoreException(e);
+            }
+            // A job queued before its record was committed was taken by another gateway on the same database, whose
+            // start wrote the record from the job. Each request again on its own: an upload's record if absent (that
+            // one left as the other gateway wrote it), a folder's records and exam row in one transaction (its jobs
+            // were not queued yet, so nobody else can have written them).
+            for (AcceptedRecords records : group) {
+                if (records.examRequestUuid == null) {
+                    for (Job job : records.jobs) {
+                        sql.insertIfAbsent(INSERT_RECORD, recordRow(job, null));
+                    }
+                } else {
+                    try {
+                        insertInOneTransaction(List.of(records));
+                    } catch (SQLException folderFailed) {
+                        throw new Sql.StateStoreException(folderFailed);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The exam rows and records of {@code group} in one transaction, or none of them. */
+    private void insertInOneTransaction(List<AcceptedRecords> group) throws SQLException {
         try (Connection connection = sql.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -278,16 +306,6 @@ public class RequestStates {
                 connection.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            if (Sql.UNIQUE_VIOLATION.equals(e.getSQLState()) && group.stream().allMatch(records -> records.examRequestUuid == null)) {
-                // a job queued before its record was taken by another gateway on the same database, whose start wrote
-                // it: the others one by one, that one left as it is
-                for (AcceptedRow row : inKeyOrder(group)) {
-                    sql.insertIfAbsent(INSERT_RECORD, recordRow(row.job(), row.records().examRequestUuid));
-                }
-                return;
-            }
-            throw new Sql.StateStoreException(e);
         }
     }
 

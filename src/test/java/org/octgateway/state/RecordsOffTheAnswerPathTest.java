@@ -95,6 +95,30 @@ class RecordsOffTheAnswerPathTest {
         assertEquals(RequestStates.EXPIRED, states.record(job.requestUuid(), CALLER).state());
     }
 
+    @Test
+    void aFolderIsRecordedWhenAnotherGatewayWroteTheRecordOfAnUploadWaitingInTheSameCommit() {
+        // two gateways on one database: this one handed in an upload's record and queued its job; the other one's
+        // worker took the job first and wrote the record from it, before this one's commit
+        RequestStates otherGateway = new RequestStates(new StateConfiguration().stateSql(db, ""), 3600);
+        Job upload = upload();
+        states.handIn(List.of(upload), null);
+        assertEquals(RequestStates.RUN, otherGateway.start(upload));
+        otherGateway.close();
+
+        // the next folder's records are committed with the upload's waiting one: the folder is accepted all the same
+        List<Job> folder = List.of(folderImage("exam/a.png"), folderImage("exam/b.png"));
+        states.handIn(folder, RequestUuids.next());
+        for (Job image : folder) {
+            assertEquals(RequestStates.QUEUED, states.record(image.requestUuid(), CALLER).state());
+        }
+        assertEquals(RequestStates.RUNNING, states.record(upload.requestUuid(), CALLER).state(), "the other's, left as it is");
+    }
+
+    private static Job folderImage(String objectName) {
+        return new Job(RequestUuids.next(), "bucket_invocations", "local", "oct-input", objectName, objectName, "exam-2",
+                "https://clinic.example/hook", null, null, null, System.currentTimeMillis()).accepted(CALLER, TTL_SECONDS);
+    }
+
     private static Job upload() {
         return new Job(RequestUuids.next(), "invocations", Job.UPLOAD, null, null, "scan.png", "exam-1",
                 "https://clinic.example/hook", null, null, null, System.currentTimeMillis()).accepted(CALLER, TTL_SECONDS);
