@@ -31,8 +31,9 @@ class SessionCache extends CachingConnectionFactory {
     @Override
     protected Session getSession(Connection connection, Integer mode) throws JMSException {
         Session session = super.getSession(connection, mode);
-        if (session != null && session.getTransacted() && session instanceof SessionProxy proxy
-                && proxy.getTargetSession() instanceof ActiveMQSession target && target.getCoreSession().isRollbackOnly()) {
+        // asked of the target, not through the cache's reflective proxy: this runs for every session handed out
+        if (session instanceof SessionProxy proxy && proxy.getTargetSession() instanceof ActiveMQSession target
+                && target.getTransacted() && target.getCoreSession().isRollbackOnly()) {
             LOG.debug("Rolling back a cached session left rollback-only (its listener was interrupted)");
             session.rollback();
         }
