@@ -27,6 +27,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -541,24 +542,13 @@ public class SideBySide {
          * starts and stops them with the compile queue), so this is a lower bound.
          */
         double threadCpuSeconds(String... prefixes) {
-            long ticks = 0;
-            for (long pid : pids()) {
-                try (var tasks = Files.list(Paths.get("/proc/" + pid + "/task"))) {
-                    for (Path task : tasks.toList()) {
-                        try {
-                            String comm = Files.readString(task.resolve("comm")).strip();
-                            if (Arrays.stream(prefixes).anyMatch(comm::startsWith)) {
-                                ticks += cpuTicks(task.resolve("stat"));
-                            }
-                        } catch (IOException gone) {
-                            // the thread ended meanwhile
-                        }
-                    }
-                } catch (IOException | UncheckedIOException gone) {
-                    // exited meanwhile
+            long[] ticks = {0};
+            forEachThread((name, stat) -> {
+                if (Arrays.stream(prefixes).anyMatch(name::startsWith)) {
+                    ticks[0] += cpuTicks(stat);
                 }
-            }
-            return ticks / 100.0;
+            });
+            return ticks[0] / 100.0;
         }
 
         /**
@@ -567,12 +557,17 @@ public class SideBySide {
          */
         Map<String, Long> cpuTicksByThreadGroup() {
             Map<String, Long> groups = new HashMap<>();
+            forEachThread((name, stat) -> groups.merge(name.replaceAll("[0-9]+", "#"), cpuTicks(stat), Long::sum));
+            return groups;
+        }
+
+        /** Each thread of the process and its children alive now: its name (/proc's comm) and its stat file. */
+        private void forEachThread(BiConsumer<String, Path> action) {
             for (long pid : pids()) {
                 try (var tasks = Files.list(Paths.get("/proc/" + pid + "/task"))) {
                     for (Path task : tasks.toList()) {
                         try {
-                            String group = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#");
-                            groups.merge(group, cpuTicks(task.resolve("stat")), Long::sum);
+                            action.accept(Files.readString(task.resolve("comm")).strip(), task.resolve("stat"));
                         } catch (IOException gone) {
                             // the thread ended meanwhile
                         }
@@ -581,7 +576,6 @@ public class SideBySide {
                     // exited meanwhile
                 }
             }
-            return groups;
         }
 
         /** The {@code top} groups that used the most CPU between two {@link #cpuTicksByThreadGroup} readings, in ms. */
