@@ -10,7 +10,6 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.octgateway.queue.BrokerContract;
 
@@ -39,8 +38,8 @@ class ExternalBrokerOutageTest extends GatewayTestSupport {
         properties.setProperty("gateway.broker.url", broker.url());
     }
 
-    @AfterAll
-    void stopTheBroker() {
+    @Override
+    protected void stopOwnPeers() {
         broker.close();
     }
 

@@ -125,8 +125,17 @@ abstract class GatewayTestSupport extends CamelMainTestSupport {
         if (context != null) {
             context.stop();
         }
+        stopOwnPeers();
         peers.inference.stop();
         peers.webhooks.stop();
+    }
+
+    /**
+     * Test classes stop the peers they started themselves here (an external broker), after the gateway: stopped
+     * first, it would wait out its shutdown timeout on connections to nothing. JUnit runs a subclass's own
+     * {@code @AfterAll} before this class's.
+     */
+    protected void stopOwnPeers() {
     }
 
     // ---- the peers -----------------------------------------------------------------------------

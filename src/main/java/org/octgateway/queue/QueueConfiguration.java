@@ -57,11 +57,7 @@ public class QueueConfiguration implements CamelConfiguration {
             factory = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
         } else {
             LOG.info("Using the external broker at {}", brokerUrl);
-            factory = new ActiveMQConnectionFactory(brokerUrl);
-            if (!username.isBlank()) {
-                factory.setUser(username);
-                factory.setPassword(password);
-            }
+            factory = externalBroker(brokerUrl, username, password);
         }
         // Jobs are slow (an inference call each): no prefetch, so every idle consumer can take the next one.
         factory.setConsumerWindowSize(0);
@@ -97,10 +93,35 @@ public class QueueConfiguration implements CamelConfiguration {
         return jms;
     }
 
-    /** Readiness and /ping state, kept by a watch connection's listeners (a Camel service, see {@link #configure}). */
+    /**
+     * Readiness and /ping state (a Camel service, see {@link #configure}). An external broker is watched through a
+     * connection factory of its own, which pings the broker and gives up on it after {@code silenceMs} without an
+     * answer: a broker host or network that vanishes without closing the connection is seen in seconds, where the
+     * job connections' default (60 s, or what the URL says) would keep /ping at 200 meanwhile.
+     */
     @BindToRegistry(lazy = true)
-    public QueueHealth queueHealth(CamelContext context, ActiveMQConnectionFactory brokerConnectionFactory) {
-        return new QueueHealth(embeddedBroker(context), brokerConnectionFactory);
+    public QueueHealth queueHealth(CamelContext context,
+                                   @PropertyInject("gateway.broker.url") String brokerUrl,
+                                   @PropertyInject("gateway.broker.username") String username,
+                                   @PropertyInject("gateway.broker.password") String password,
+                                   @PropertyInject("gateway.broker.unreachable-after-ms") long silenceMs) {
+        EmbeddedBroker embedded = embeddedBroker(context);
+        if (embedded != null) {
+            return new QueueHealth(embedded, null);
+        }
+        ActiveMQConnectionFactory watch = externalBroker(brokerUrl, username, password);
+        watch.setConnectionTTL(silenceMs);
+        watch.setClientFailureCheckPeriod(Math.max(1, silenceMs / 3));
+        // and no longer wait for an answer: a reconnect that reached a broker still starting waited the default 30 s
+        watch.setCallTimeout(silenceMs);
+        // Threads of its own, none of them shared: on Artemis's shared client pool the watch's failure handling could
+        // wait behind a job connection's reconnect, which loops until the broker is back (the pool's offer() can queue
+        // a task while it is below its maximum: ExternalBrokerIT saw /ping answer 200 through an outage). A cached pool
+        // never queues.
+        watch.setUseGlobalPools(false);
+        watch.setThreadPoolMaxSize(-1);
+        watch.setScheduledThreadPoolMaxSize(1);
+        return new QueueHealth(null, watch);
     }
 
     /** The broker's counters of the gateway's queues (metrics, health, the backlog limits); never asked while it is down. */
@@ -180,6 +201,16 @@ public class QueueConfiguration implements CamelConfiguration {
         BrokerContract contract = new BrokerContract(context.resolvePropertyPlaceholders("{{gateway.queue.dead-letters}}"));
         boolean required = Boolean.parseBoolean(context.resolvePropertyPlaceholders("{{gateway.broker.require-settings}}"));
         return new BrokerSettingsCheck(connections, contract, queues, required);
+    }
+
+    /** Connections to {@code gateway.broker.url} as the URL's options say, with the gateway's login if one is set. */
+    private static ActiveMQConnectionFactory externalBroker(String brokerUrl, String username, String password) {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        if (!username.isBlank()) {
+            factory.setUser(username);
+            factory.setPassword(password);
+        }
+        return factory;
     }
 
     private static EmbeddedBroker embeddedBroker(CamelContext context) {

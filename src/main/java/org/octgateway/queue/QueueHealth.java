@@ -35,8 +35,8 @@ public class QueueHealth extends ServiceSupport {
 
     /**
      * @param embeddedBroker the embedded broker, asked directly; null with an external broker
-     * @param externalBroker the external broker's connection factory (watched while this service runs); ignored with
-     *                       an embedded broker
+     * @param externalBroker a connection factory of the external broker's for the watch connection alone (its failure
+     *                       check set for it); closed when this service stops. Ignored with an embedded broker
      */
     public QueueHealth(EmbeddedBroker embeddedBroker, ActiveMQConnectionFactory externalBroker) {
         this.embeddedBroker = embeddedBroker;
@@ -86,7 +86,10 @@ public class QueueHealth extends ServiceSupport {
             watcher.shutdownNow();
             // closing a connection that is reconnecting to a broker that is gone can wait for its reconnect attempts:
             // not on the shutdown's thread
-            Thread closing = new Thread(this::closeWatchConnection, "broker-watch-close");
+            Thread closing = new Thread(() -> {
+                closeWatchConnection();
+                externalBroker.close();
+            }, "broker-watch-close");
             closing.setDaemon(true);
             closing.start();
         }
