@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay on loopback to a real server that can fall silent, as a broker host that loses power or a network that
  * drops every packet does: {@link #silence()} keeps every connection open and forwards nothing either way (no FIN, no
  * RST: the peers see only silence), {@link #resume()} forwards what was held and goes on. Connections opened while
- * silent are accepted and held too.
+ * silent are accepted and held too. It can also {@link #cut()} every connection, as the server's death would.
  */
 final class SilenceableTcpRelay implements AutoCloseable {
 
@@ -24,6 +24,7 @@ final class SilenceableTcpRelay implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private volatile boolean silent;
+    private volatile boolean refusing;
 
     SilenceableTcpRelay(int targetPort) {
         this.targetPort = targetPort;
@@ -43,6 +44,22 @@ final class SilenceableTcpRelay implements AutoCloseable {
         silent = true;
     }
 
+    /**
+     * Closes every connection and refuses new ones until {@link #restore()}: the peers see what a server's death
+     * shows them, while the server itself keeps running (no restart between the test and what it looks at).
+     */
+    void cut() {
+        refusing = true;
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
+    void restore() {
+        refusing = false;
+    }
+
     void resume() {
         synchronized (gate) {
             silent = false;
@@ -57,6 +74,10 @@ final class SilenceableTcpRelay implements AutoCloseable {
                 client = listener.accept();
             } catch (IOException e) {
                 return; // closed
+            }
+            if (refusing) {
+                closeQuietly(client);
+                continue;
             }
             try {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);

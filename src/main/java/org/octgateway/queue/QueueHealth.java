@@ -122,8 +122,15 @@ public class QueueHealth extends ServiceSupport {
         reachable(event == FailoverEventType.FAILOVER_COMPLETED);
     }
 
-    /** The connection gave up (no or no more reconnect attempts): connect anew until the broker is back. */
+    /**
+     * The connection gave up (no or no more reconnect attempts): connect anew until the broker is back. Artemis calls
+     * this also once a reconnect has succeeded (error code FAILOVER), after FAILOVER_COMPLETED: nothing is lost then,
+     * and acting on it would log a false outage and drop the connection that just came back.
+     */
     private void connectionLost(JMSException cause) {
+        if (ActiveMQConnection.EXCEPTION_FAILOVER.equals(cause.getErrorCode())) {
+            return;
+        }
         reachable(false);
         closeWatchConnection();
         ExecutorService executor = watcher;
