@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  * <li>a broker that falls silent without closing its connections (its host lost power, the network drops every
  * packet) is unreachable once silent for {@code gateway.broker.unreachable-after-ms} (3 s by default), not after the
- * client's 60 s; a shorter silence is no outage; when it answers again, 200 (the outage logged once, its end once) and an upload is carried through;</li>
+ * client's 60 s; a shorter silence is no outage; when it answers again, 200 (the outage logged once, its end once),
+ * and an upload is carried through;</li>
  * <li>a broker that goes away (every connection closed, new ones refused) is seen at once even while every thread of
  * Artemis's shared client pool is busy (as with the job connections reconnecting): ExternalBrokerIT once saw /ping
  * answer 200 through a whole outage.</li>
