@@ -26,6 +26,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 public class QueueConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueConfiguration.class);
+    static final long MIN_UNREACHABLE_AFTER_MS = 300;
 
     /** The embedded broker, when no external broker is configured; not bound otherwise. */
     @BindToRegistry
@@ -105,6 +106,11 @@ public class QueueConfiguration implements CamelConfiguration {
                                    @PropertyInject("gateway.broker.username") String username,
                                    @PropertyInject("gateway.broker.password") String password,
                                    @PropertyInject("gateway.broker.unreachable-after-ms") long silenceMs) {
+        if (silenceMs < MIN_UNREACHABLE_AFTER_MS) {
+            // the broker is pinged every third of it: less would ping it hundreds of times a second
+            throw new IllegalArgumentException("gateway.broker.unreachable-after-ms must be at least "
+                    + MIN_UNREACHABLE_AFTER_MS + " (milliseconds), not " + silenceMs);
+        }
         EmbeddedBroker embedded = embeddedBroker(context);
         if (embedded != null) {
             return new QueueHealth(embedded, null);
