@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.FailoverEventType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.octgateway.queue.BrokerContract;
+import org.octgateway.queue.QueueHealth;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -111,26 +113,48 @@ class BrokerWatchTest extends GatewayTestSupport {
         int threads = ActiveMQClient.getGlobalThreadPoolSize();
         CountDownLatch busy = new CountDownLatch(threads);
         CountDownLatch release = new CountDownLatch(1);
-        try {
-            for (int i = 0; i < threads; i++) {
-                shared.execute(() -> {
-                    busy.countDown();
-                    awaitQuietly(release);
-                });
+        try (LogCapture log = new LogCapture()) {
+            try {
+                for (int i = 0; i < threads; i++) {
+                    shared.execute(() -> {
+                        busy.countDown();
+                        awaitQuietly(release);
+                    });
+                }
+                assertTrue(busy.await(10, TimeUnit.SECONDS), "every thread of the shared pool is busy");
+                network.cut();
+                long stopped = System.nanoTime();
+                Awaitility.await("/ping says the broker is gone").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> get("/ping").statusCode() == 503);
+                assertTrue(Duration.ofNanos(System.nanoTime() - stopped).toMillis() < 1000,
+                        "seen within a second, not after the silence setting");
+            } finally {
+                release.countDown();
+                network.restore();
             }
-            assertTrue(busy.await(10, TimeUnit.SECONDS), "every thread of the shared pool is busy");
-            network.cut();
-            long stopped = System.nanoTime();
-            Awaitility.await("/ping says the broker is gone").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> get("/ping").statusCode() == 503);
-            assertTrue(Duration.ofNanos(System.nanoTime() - stopped).toMillis() < 1000,
-                    "seen within a second, not after the silence setting");
-        } finally {
-            release.countDown();
-            network.restore();
+            Awaitility.await("reachable again by itself").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> get("/ping").statusCode() == 200);
+            // the job connection's own reconnection is counted too: it reported going and coming back
+            assertTrue(log.text().contains("The job connection to the broker is reconnecting"), log.text());
+            assertTrue(log.text().contains("The job connection to the broker is back"), log.text());
         }
-        Awaitility.await("reachable again by itself").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> get("/ping").statusCode() == 200);
+    }
+
+    @Test
+    void whileTheJobConnectionReconnectsWorkIsRefusedAndTheScrapeDoesNotWaitForIt() {
+        assertEquals(200, get("/ping").statusCode());
+        QueueHealth health = context.getRegistry().lookupByNameAndType("queueHealth", QueueHealth.class);
+        health.jobConnectionEvent(FailoverEventType.FAILURE_DETECTED); // as Artemis reports it (seen: 30 s after a broker restart)
+        try {
+            assertEquals(503, get("/ping").statusCode());
+            assertEquals(503, getManagement("/observe/health/ready").statusCode());
+            long started = System.nanoTime();
+            assertEquals(200, getManagement("/observe/metrics").statusCode());
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000, "the scrape asks no reconnecting connection");
+        } finally {
+            health.jobConnectionEvent(FailoverEventType.FAILOVER_COMPLETED);
+        }
+        assertEquals(200, get("/ping").statusCode());
     }
 
     private void carryAnUploadThrough(String hook) {

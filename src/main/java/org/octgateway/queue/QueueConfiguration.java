@@ -67,8 +67,9 @@ public class QueueConfiguration implements CamelConfiguration {
 
     /** One shared connection with cached sessions and producers, for the routes and the job queue (see the class). */
     @BindToRegistry(lazy = true)
-    public CachingConnectionFactory jmsConnectionFactory(ActiveMQConnectionFactory brokerConnectionFactory) {
-        CachingConnectionFactory factory = new SessionCache(brokerConnectionFactory);
+    public CachingConnectionFactory jmsConnectionFactory(ActiveMQConnectionFactory brokerConnectionFactory,
+                                                         QueueHealth queueHealth) {
+        CachingConnectionFactory factory = new SessionCache(brokerConnectionFactory, queueHealth);
         // Consumers are long-lived in the listener containers; caching them here would strand prefetched jobs.
         factory.setCacheConsumers(false);
         factory.setSessionCacheSize(20);

@@ -30,6 +30,7 @@ public class QueueHealth extends ServiceSupport {
     private final ActiveMQConnectionFactory externalBroker;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final AtomicBoolean externalReachable = new AtomicBoolean();
+    private final AtomicBoolean jobConnectionUp = new AtomicBoolean(true);
     private volatile ExecutorService watcher;
     private volatile ActiveMQConnection watchConnection;
 
@@ -47,9 +48,14 @@ public class QueueHealth extends ServiceSupport {
         return !shuttingDown.get() && brokerReachable();
     }
 
-    /** Whether the broker answers now, as last seen by its connection's listeners: never waits. */
+    /**
+     * Whether the broker answers now, as last seen by its connections' listeners: never waits. An external broker
+     * must answer the watch connection, and the shared job connection must not be reconnecting: after a broker
+     * restart that one can wait Artemis's call timeout (30 s) on a reconnect that met the broker still starting, while
+     * the watch, with its own short timeout, is back already; work queued meanwhile would wait with it.
+     */
     public boolean brokerReachable() {
-        return embeddedBroker != null ? embeddedBroker.isActive() : externalReachable.get();
+        return embeddedBroker != null ? embeddedBroker.isActive() : externalReachable.get() && jobConnectionUp.get();
     }
 
     public boolean isShuttingDown() {
@@ -120,6 +126,21 @@ public class QueueHealth extends ServiceSupport {
     /** The connection's own reconnection (reconnectAttempts, ha=true): down when it starts, up when it succeeds. */
     private void failoverEvent(FailoverEventType event) {
         reachable(event == FailoverEventType.FAILOVER_COMPLETED);
+    }
+
+    /**
+     * The shared job connection's own reconnection (reconnectAttempts in the URL): down when it starts, up when it
+     * succeeds or a new connection replaces it (SessionCache reports both).
+     */
+    public void jobConnectionEvent(FailoverEventType event) {
+        boolean up = event == FailoverEventType.FAILOVER_COMPLETED;
+        if (jobConnectionUp.getAndSet(up) != up) {
+            if (up) {
+                LOG.info("The job connection to the broker is back");
+            } else {
+                LOG.warn("The job connection to the broker is reconnecting: /ping and readiness answer 503 until it is back");
+            }
+        }
     }
 
     /**

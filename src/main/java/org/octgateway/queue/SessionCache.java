@@ -4,6 +4,8 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
+import org.apache.activemq.artemis.api.core.client.FailoverEventType;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnection;
 import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,22 @@ class SessionCache extends CachingConnectionFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionCache.class);
 
-    SessionCache(ConnectionFactory brokerConnections) {
+    private final QueueHealth health;
+
+    /** @param health told of the shared connection's own reconnections (an external broker); null for none */
+    SessionCache(ConnectionFactory brokerConnections, QueueHealth health) {
         super(brokerConnections);
+        this.health = health;
+    }
+
+    /** The shared connection, new or renewed: it is up, and its reconnections are reported to QueueHealth. */
+    @Override
+    protected void prepareConnection(Connection connection) throws JMSException {
+        super.prepareConnection(connection);
+        if (health != null && connection instanceof ActiveMQConnection artemis) {
+            artemis.setFailoverListener(health::jobConnectionEvent);
+            health.jobConnectionEvent(FailoverEventType.FAILOVER_COMPLETED);
+        }
     }
 
     @Override
