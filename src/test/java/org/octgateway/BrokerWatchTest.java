@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
-import org.apache.activemq.artemis.api.core.client.FailoverEventType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.octgateway.queue.BrokerContract;
@@ -144,7 +143,7 @@ class BrokerWatchTest extends GatewayTestSupport {
     void whileTheJobConnectionReconnectsWorkIsRefusedAndTheScrapeDoesNotWaitForIt() {
         assertEquals(200, get("/ping").statusCode());
         QueueHealth health = context.getRegistry().lookupByNameAndType("queueHealth", QueueHealth.class);
-        health.jobConnectionEvent(FailoverEventType.FAILURE_DETECTED); // as Artemis reports it (seen: 30 s after a broker restart)
+        health.jobConnectionUp(false); // as SessionCache reports Artemis's FAILURE_DETECTED (seen: 30 s after a restart)
         try {
             assertEquals(503, get("/ping").statusCode());
             assertEquals(503, getManagement("/observe/health/ready").statusCode());
@@ -152,7 +151,7 @@ class BrokerWatchTest extends GatewayTestSupport {
             assertEquals(200, getManagement("/observe/metrics").statusCode());
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000, "the scrape asks no reconnecting connection");
         } finally {
-            health.jobConnectionEvent(FailoverEventType.FAILOVER_COMPLETED);
+            health.jobConnectionUp(true);
         }
         assertEquals(200, get("/ping").statusCode());
     }

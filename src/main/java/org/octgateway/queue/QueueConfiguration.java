@@ -118,7 +118,7 @@ public class QueueConfiguration implements CamelConfiguration {
         }
         ActiveMQConnectionFactory watch = externalBroker(brokerUrl, username, password);
         watch.setConnectionTTL(silenceMs);
-        watch.setClientFailureCheckPeriod(Math.max(1, silenceMs / 3));
+        watch.setClientFailureCheckPeriod(silenceMs / 3);
         // and no longer wait for an answer: a reconnect that reached a broker still starting waited the default 30 s
         watch.setCallTimeout(silenceMs);
         // Threads of its own, none of them shared: on Artemis's shared client pool the watch's failure handling could

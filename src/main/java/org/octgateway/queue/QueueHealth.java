@@ -129,18 +129,12 @@ public class QueueHealth extends ServiceSupport {
     }
 
     /**
-     * The shared job connection's own reconnection (reconnectAttempts in the URL): down when it starts, up when it
-     * succeeds or a new connection replaces it (SessionCache reports both).
+     * The shared job connection: down while it reconnects by itself (reconnectAttempts in the URL), up when it has
+     * reconnected or a new connection replaces it (SessionCache reports both).
      */
-    public void jobConnectionEvent(FailoverEventType event) {
-        boolean up = event == FailoverEventType.FAILOVER_COMPLETED;
-        if (jobConnectionUp.getAndSet(up) != up) {
-            if (up) {
-                LOG.info("The job connection to the broker is back");
-            } else {
-                LOG.warn("The job connection to the broker is reconnecting: /ping and readiness answer 503 until it is back");
-            }
-        }
+    public void jobConnectionUp(boolean up) {
+        changed(jobConnectionUp, up, "The job connection to the broker is back",
+                "The job connection to the broker is reconnecting: /ping and readiness answer 503 until it is back");
     }
 
     /**
@@ -161,11 +155,17 @@ public class QueueHealth extends ServiceSupport {
     }
 
     private void reachable(boolean now) {
-        if (externalReachable.getAndSet(now) != now) {
+        changed(externalReachable, now, "The broker is reachable: accepting work",
+                "The broker is unreachable: /ping and readiness answer 503 until it is back");
+    }
+
+    /** Sets {@code state} to {@code now}, and logs the change, if it is one: INFO when up, WARN when down. */
+    private static void changed(AtomicBoolean state, boolean now, String whenUp, String whenDown) {
+        if (state.getAndSet(now) != now) {
             if (now) {
-                LOG.info("The broker is reachable: accepting work");
+                LOG.info(whenUp);
             } else {
-                LOG.warn("The broker is unreachable: /ping and readiness answer 503 until it is back");
+                LOG.warn(whenDown);
             }
         }
     }

@@ -28,7 +28,7 @@ class SessionCache extends CachingConnectionFactory {
 
     private final QueueHealth health;
 
-    /** @param health told of the shared connection's own reconnections (an external broker); null for none */
+    /** @param health told when the shared connection reconnects by itself and when it is back */
     SessionCache(ConnectionFactory brokerConnections, QueueHealth health) {
         super(brokerConnections);
         this.health = health;
@@ -38,9 +38,9 @@ class SessionCache extends CachingConnectionFactory {
     @Override
     protected void prepareConnection(Connection connection) throws JMSException {
         super.prepareConnection(connection);
-        if (health != null && connection instanceof ActiveMQConnection artemis) {
-            artemis.setFailoverListener(health::jobConnectionEvent);
-            health.jobConnectionEvent(FailoverEventType.FAILOVER_COMPLETED);
+        if (connection instanceof ActiveMQConnection artemis) {
+            artemis.setFailoverListener(event -> health.jobConnectionUp(event == FailoverEventType.FAILOVER_COMPLETED));
+            health.jobConnectionUp(true);
         }
     }
 
