@@ -54,6 +54,8 @@ public class SideBySide {
     static int warmUploads = 2000;
     /** At most this many bursts warm the accept path alone up before its row's burst (acceptAloneRow). */
     static final int ALONE_WARM_BURSTS = 4;
+    /** Pings that warm the /ping floor's server up before its row (its JIT compiles the answer within them). */
+    static final int FLOOR_WARM_PINGS = 20000;
     static double jitSettledMs = 0.1;
     static int maxWarmUploads = 70000;
     static int modelMs = 50;
@@ -254,6 +256,9 @@ public class SideBySide {
     }
 
     static void runRows(Child child, Map<String, String> r, boolean seed) throws Exception {
+        if (!seed) {
+            pingFloorRow(r);
+        }
         double cpu = child.cpuSeconds();
         Map<String, Long> threadsBefore = child.cpuTicksByThreadGroup();
         Hey ping = hey(child, "GET /ping", pings, "GET", "/ping", false);
@@ -262,6 +267,29 @@ public class SideBySide {
         r.put("ping_rps", fmt(ping.rps, 0));
         r.put("ping_p99_ms", fmt(ping.p99 * 1000, 1));
         uploadRow(child, r, "instant");
+    }
+
+    /**
+     * The /ping floor: the same pings against a bare Vert.x server answering the same bytes (bench/PingFloor.java), just
+     * before the gateway's /ping row, with the gateway idle beside it as during its own row. Its p99 is what this
+     * machine and hey allow at this concurrency: a run where the floor is above the target says so, whatever the
+     * gateway does. Warmed up first, so its JIT has compiled the answer.
+     */
+    static void pingFloorRow(Map<String, String> r) throws Exception {
+        int port = freePort();
+        List<String> cmd = List.of("java", "-cp", jar.toAbsolutePath().toString(), "bench/PingFloor.java",
+                String.valueOf(port));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(work.resolve("ping-floor.log").toFile());
+        Child floor = Child.start("ping-floor", pb, "http://127.0.0.1:" + port);
+        try {
+            hey(floor, "warm-up ping", FLOOR_WARM_PINGS, "GET", "/ping", false);
+            Hey ping = hey(floor, "GET /ping", pings, "GET", "/ping", false);
+            r.put("floor_ping_rps", fmt(ping.rps, 0));
+            r.put("floor_ping_p99_ms", fmt(ping.p99 * 1000, 1));
+        } finally {
+            floor.stop();
+        }
     }
 
     /** Uploads with the model as it is set now: accept rate (hey) and end to end (first request to last webhook). */
@@ -882,6 +910,10 @@ public class SideBySide {
             b.append(String.format("| `POST /bucket_invocations`, %,d-image folder (local provider, the previous folders' jobs delivered), ms%s | %s |%n", size,
                     size >= 10000 ? " (target ≤ 1,000)" : "", g.get("folder_" + size + "_ms")));
         }
+        b.append("| `GET /ping` on a bare Vert.x server answering the same bytes, just before the gateway's row (bench/PingFloor.java): req/s | ")
+                .append(g.get("floor_ping_rps")).append(" |\n");
+        b.append("| ... its p99 ms: the floor this machine and hey set for the `/ping` p99 | ").append(g.get("floor_ping_p99_ms"))
+                .append(" |\n");
         b.append("| CPU ms by thread group during the `/ping` row (what else ran; 10 ms ticks) | ").append(g.get("ping_threads")).append(" |\n");
         b.append("| RSS after the load, gateway concurrency 4, MB | ").append(g.get("rss_after_load_mb")).append(" |\n");
         b.append("| peak RSS with concurrency 16 and the folders, MB | ").append(g.get("peak_rss_mb_16")).append(" |\n");
