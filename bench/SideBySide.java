@@ -54,8 +54,8 @@ public class SideBySide {
     static int warmUploads = 2000;
     /** At most this many bursts warm the accept path alone up before its row's burst (acceptAloneRow). */
     static final int ALONE_WARM_BURSTS = 4;
-    /** Pings that warm the /ping floor's server up before its row (its JIT compiles the answer within them). */
-    static final int FLOOR_WARM_PINGS = 20000;
+    /** Pings that warm the /ping reference server up before its row (its JIT compiles the answer within them). */
+    static final int BARE_SERVER_WARM_PINGS = 20000;
     static double jitSettledMs = 0.1;
     static int maxWarmUploads = 70000;
     static int modelMs = 50;
@@ -257,7 +257,7 @@ public class SideBySide {
 
     static void runRows(Child child, Map<String, String> r, boolean seed) throws Exception {
         if (!seed) {
-            pingFloorRow(r);
+            barePingServerRow(r);
         }
         double cpu = child.cpuSeconds();
         Map<String, Long> threadsBefore = child.cpuTicksByThreadGroup();
@@ -270,25 +270,25 @@ public class SideBySide {
     }
 
     /**
-     * The /ping floor: the same pings against a bare Vert.x server answering the same bytes (bench/PingFloor.java), just
-     * before the gateway's /ping row, with the gateway idle beside it as during its own row. Its p99 is what this
-     * machine and hey allow at this concurrency: a run where the floor is above the target says so, whatever the
-     * gateway does. Warmed up first, so its JIT has compiled the answer.
+     * The /ping reference: the same pings against a bare Vert.x server answering the same bytes (bench/BarePingServer.java),
+     * just before the gateway's /ping row, with the gateway idle beside it as during its own row. Its p99 is what this
+     * machine and hey give a server that does nothing else at this concurrency: a run where it is above the target says
+     * so, whatever the gateway does. Warmed up first, so its JIT has compiled the answer.
      */
-    static void pingFloorRow(Map<String, String> r) throws Exception {
+    static void barePingServerRow(Map<String, String> r) throws Exception {
         int port = freePort();
-        List<String> cmd = List.of("java", "-cp", jar.toAbsolutePath().toString(), "bench/PingFloor.java",
+        List<String> cmd = List.of("java", "-cp", jar.toAbsolutePath().toString(), "bench/BarePingServer.java",
                 String.valueOf(port));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(work.resolve("ping-floor.log").toFile());
-        Child floor = Child.start("ping-floor", pb, "http://127.0.0.1:" + port);
+                .redirectOutput(work.resolve("bare-ping-server.log").toFile());
+        Child bare = Child.start("bare-ping-server", pb, "http://127.0.0.1:" + port);
         try {
-            hey(floor, "warm-up ping", FLOOR_WARM_PINGS, "GET", "/ping", false);
-            Hey ping = hey(floor, "GET /ping", pings, "GET", "/ping", false);
-            r.put("floor_ping_rps", fmt(ping.rps, 0));
-            r.put("floor_ping_p99_ms", fmt(ping.p99 * 1000, 1));
+            hey(bare, "warm-up ping", BARE_SERVER_WARM_PINGS, "GET", "/ping", false);
+            Hey ping = hey(bare, "GET /ping", pings, "GET", "/ping", false);
+            r.put("bare_ping_rps", fmt(ping.rps, 0));
+            r.put("bare_ping_p99_ms", fmt(ping.p99 * 1000, 1));
         } finally {
-            floor.stop();
+            bare.stop();
         }
     }
 
@@ -910,9 +910,9 @@ public class SideBySide {
             b.append(String.format("| `POST /bucket_invocations`, %,d-image folder (local provider, the previous folders' jobs delivered), ms%s | %s |%n", size,
                     size >= 10000 ? " (target ≤ 1,000)" : "", g.get("folder_" + size + "_ms")));
         }
-        b.append("| `GET /ping` on a bare Vert.x server answering the same bytes, just before the gateway's row (bench/PingFloor.java): req/s | ")
-                .append(g.get("floor_ping_rps")).append(" |\n");
-        b.append("| ... its p99 ms: the floor this machine and hey set for the `/ping` p99 | ").append(g.get("floor_ping_p99_ms"))
+        b.append("| `GET /ping` on a bare Vert.x server answering the same bytes, just before the gateway's row (bench/BarePingServer.java): req/s | ")
+                .append(g.get("bare_ping_rps")).append(" |\n");
+        b.append("| ... its p99 ms: what this machine and hey give a server that does nothing else (the reference for the `/ping` p99) | ").append(g.get("bare_ping_p99_ms"))
                 .append(" |\n");
         b.append("| CPU ms by thread group during the `/ping` row (what else ran; 10 ms ticks) | ").append(g.get("ping_threads")).append(" |\n");
         b.append("| RSS after the load, gateway concurrency 4, MB | ").append(g.get("rss_after_load_mb")).append(" |\n");
