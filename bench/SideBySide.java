@@ -270,10 +270,11 @@ public class SideBySide {
     }
 
     /**
-     * The /ping reference: the same pings against a bare Vert.x server answering the same bytes (bench/BarePingServer.java),
-     * just before the gateway's /ping row, with the gateway idle beside it as during its own row. Its p99 is what this
-     * machine and hey give a server that does nothing else at this concurrency: a run where it is above the target says
-     * so, whatever the gateway does. Warmed up first, so its JIT has compiled the answer.
+     * The /ping reference: the same pings against a bare Vert.x server answering the same bytes
+     * (bench/BarePingServer.java), just before the gateway's /ping row, with the gateway idle beside it as during its
+     * own row. Its p99 is what this machine and hey give a server that does nothing else at this concurrency: a run
+     * where it is above the target says so, whatever the gateway does. Warmed up first, so its JIT has compiled the
+     * answer.
      */
     static void barePingServerRow(Map<String, String> r) throws Exception {
         int port = freePort();
