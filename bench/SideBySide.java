@@ -154,7 +154,7 @@ public class SideBySide {
             idleRss(seed, r);
             sink.reset();
             r.put("warm_uploads", String.valueOf(warmUp(seed)));
-            runRows(seed, r, true);
+            runRows(seed, r);
             model.set(modelMs, modelSlots);
             uploadRow(seed, r, "slow");
             drainRow(seed, r);
@@ -176,7 +176,8 @@ public class SideBySide {
             idleRss(gateway, r);
             sink.reset();
             r.put("warm_uploads", String.valueOf(warmUp(gateway)));
-            runRows(gateway, r, false);
+            barePingServerRow(r); // just before the gateway's /ping row, the gateway idle beside it
+            runRows(gateway, r);
             acceptAloneRow(gateway, r);
             r.put("peak_rss_mb", fmt(gateway.peakRssMb(), 0));
             r.put("rss_after_load_mb", fmt(gateway.rssMb(), 0));
@@ -255,10 +256,7 @@ public class SideBySide {
         return sentInAll;
     }
 
-    static void runRows(Child child, Map<String, String> r, boolean seed) throws Exception {
-        if (!seed) {
-            barePingServerRow(r);
-        }
+    static void runRows(Child child, Map<String, String> r) throws Exception {
         double cpu = child.cpuSeconds();
         Map<String, Long> threadsBefore = child.cpuTicksByThreadGroup();
         Hey ping = hey(child, "GET /ping", pings, "GET", "/ping", false);
